@@ -1,0 +1,97 @@
+//! The command line: commands, their options, and what each one does.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::{Error, Result};
+use crate::output::write_atomic;
+use crate::report::{Format, check_report};
+use crate::rules::{BUILT_IN, Ruleset};
+use crate::scenario::Scenario;
+use crate::simulate::simulate;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pcsim",
+    version,
+    about = "What-if planning for the Microsoft partner capability score (Solutions Partner for Security)",
+    long_about = "Projects the partner capability score month by month on the Enterprise and SMB paths \
+                  from a TOML scenario: certifications passed, customers won and lost, usage growth.\n\n\
+                  Exit codes: 0 success, 1 invalid input (scenario, ruleset or CSV), 2 invalid command line, \
+                  3 an output file could not be written."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Project a scenario month by month on both paths
+    Run {
+        /// The scenario TOML file
+        file: PathBuf,
+        /// Output format
+        #[arg(long, short, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Use this ruleset instead of the built-in one (or the scenario's `rules`)
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+        /// Write to this file (atomically) instead of standard output
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Validate a scenario and show what it resolved to
+    Check {
+        /// The scenario TOML file
+        file: PathBuf,
+        /// Use this ruleset instead of the built-in one (or the scenario's `rules`)
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+    },
+    /// Print the built-in ruleset (a starting point for your own), or check a ruleset file
+    Rules {
+        /// A ruleset file to validate instead of printing the built-in one
+        #[arg(long, value_name = "FILE")]
+        check: Option<PathBuf>,
+    },
+}
+
+/// Runs one command, writing its result to `stdout`.
+pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
+    let text = match cli.command {
+        Command::Run {
+            file,
+            format,
+            rules,
+            output,
+        } => {
+            let scenario = Scenario::load(&file, rules.as_deref())?;
+            let projection = simulate(&scenario)?;
+            let text = format.report().render(&projection);
+            if let Some(out) = output {
+                let mut inputs = scenario.files.clone();
+                inputs.extend(rules);
+                return write_atomic(&out, text.as_bytes(), &inputs);
+            }
+            text
+        }
+        Command::Check { file, rules } => check_report(&Scenario::load(&file, rules.as_deref())?),
+        Command::Rules { check: None } => BUILT_IN.to_string(),
+        Command::Rules { check: Some(path) } => {
+            let r = Ruleset::load(&path)?;
+            format!(
+                "{}: a valid ruleset, \"{}\", with {} certifications\n",
+                path.display(),
+                r.name,
+                r.certifications.len()
+            )
+        }
+    };
+    stdout.write_all(text.as_bytes()).map_err(|e| Error::Write {
+        path: "standard output".into(),
+        reason: e.to_string(),
+    })
+}

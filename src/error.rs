@@ -1,0 +1,177 @@
+//! Errors a user can cause, and how they point at the spot in their file.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// Everything that can stop a run. Each variant's message is complete on its own:
+/// `main` prints it once after `error: `.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A problem at a known place in a TOML or CSV file.
+    #[error("{0}")]
+    At(Box<Diagnostic>),
+    /// A problem with no single place (a missing file, an `extends` cycle).
+    #[error("{0}")]
+    Input(String),
+    #[error("cannot write {path}: {reason}")]
+    Write { path: PathBuf, reason: String },
+}
+
+impl Error {
+    /// The documented exit code: 1 for bad input, 3 when an output cannot be written.
+    /// (clap itself exits with 2 on a malformed command line.)
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::At(_) | Error::Input(_) => 1,
+            Error::Write { .. } => 3,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A message tied to a file, a line and a column, printed the way a compiler does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub path: String,
+    /// 1-based
+    pub line: usize,
+    /// 1-based, in characters
+    pub column: usize,
+    pub message: String,
+    /// The offending line and how many characters to underline, when the source is text we hold.
+    pub excerpt: Option<(String, usize)>,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path, self.line, self.column, self.message
+        )?;
+        if let Some((text, width)) = &self.excerpt {
+            let gutter = " ".repeat(self.line.to_string().len());
+            write!(
+                f,
+                "\n{gutter} |\n{} | {}\n{gutter} | {}{}",
+                self.line,
+                text,
+                " ".repeat(self.column - 1),
+                "^".repeat((*width).max(1))
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl From<Diagnostic> for Error {
+    fn from(d: Diagnostic) -> Error {
+        Error::At(Box::new(d))
+    }
+}
+
+/// The text of one input file, kept so that later checks can point into it.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl Source {
+    pub fn read(path: &Path, what: &str) -> Result<Source> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Ok(Source {
+                path: path.to_path_buf(),
+                text,
+            }),
+            Err(e) => Err(Error::Input(format!(
+                "cannot read {what} {}: {}",
+                path.display(),
+                describe_io(&e)
+            ))),
+        }
+    }
+
+    pub fn display_path(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    /// A diagnostic pointing at a byte range of this file.
+    pub fn at(&self, span: Range<usize>, message: impl Into<String>) -> Error {
+        let start = span.start.min(self.text.len());
+        let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |i| start + i);
+        let line = self.text[..start].matches('\n').count() + 1;
+        let column = self.text[line_start..start].chars().count() + 1;
+        let text = self.text[line_start..line_end].trim_end_matches('\r');
+        let end = span.end.clamp(start, line_end);
+        let width = self.text[start..end].chars().count();
+        Diagnostic {
+            path: self.display_path(),
+            line,
+            column,
+            message: message.into(),
+            excerpt: Some((text.replace('\t', " "), width)),
+        }
+        .into()
+    }
+
+    /// Turns a TOML syntax or shape error into a diagnostic at its place.
+    pub fn toml_error(&self, e: toml::de::Error) -> Error {
+        let message = e.message().trim_end().to_string();
+        match e.span() {
+            Some(span) => self.at(span, message),
+            None => Error::Input(format!("{}: {message}", self.display_path())),
+        }
+    }
+
+    /// Parses this file as TOML into `T`.
+    pub fn parse_toml<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        toml::from_str(&self.text).map_err(|e| self.toml_error(e))
+    }
+}
+
+/// A problem on one line of a CSV file (1-based line, counting the header).
+pub fn csv_error(path: &Path, line: u64, message: impl fmt::Display) -> Error {
+    Diagnostic {
+        path: path.display().to_string(),
+        line: line as usize,
+        column: 1,
+        message: message.to_string(),
+        excerpt: None,
+    }
+    .into()
+}
+
+pub fn describe_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_at_line_and_column() {
+        let src = Source {
+            path: "plan.toml".into(),
+            text: "name = \"x\"\nstart = \"2027-13\"\n".into(),
+        };
+        let Error::At(d) = src.at(19..28, "bad month") else {
+            panic!()
+        };
+        assert_eq!((d.line, d.column), (2, 9));
+        assert_eq!(
+            d.to_string(),
+            "plan.toml:2:9: bad month\n  |\n2 | start = \"2027-13\"\n  |         ^^^^^^^^^"
+        );
+    }
+}

@@ -1,0 +1,339 @@
+//! Scenario -> monthly facts per tenant, in flat contiguous arrays.
+//!
+//! Each tenant's level (seats, active, ACR) is simulated month by month: a history row
+//! sets the level for its month, then that month's changes apply in file order. The facts
+//! that are scored are the levels rounded half-up (seats and active to whole numbers, ACR
+//! to cents), zero outside the customer months, and zero on a side whose association does
+//! not count (RULES.md §3).
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::error::{Error, Result};
+use crate::month::Month;
+use crate::scenario::import::{AssocCell, HistoryRow};
+use crate::scenario::{Change, ChangeOp, Scenario, Target, Tenant};
+
+/// `seats[t * months + i]` is tenant t's fact in month `origin + i`; likewise the others.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts {
+    pub origin: Month,
+    pub months: usize,
+    pub tenants: usize,
+    pub seats: Vec<u32>,
+    pub active: Vec<u32>,
+    /// Security ACR in whole cents: exact, and integer-fast for the TTM sums.
+    pub acr_cents: Vec<i64>,
+}
+
+/// One tenant's rows of [`Facts`].
+#[derive(Debug, Clone, Copy)]
+pub struct TenantFacts<'a> {
+    pub seats: &'a [u32],
+    pub active: &'a [u32],
+    pub acr_cents: &'a [i64],
+}
+
+impl Facts {
+    pub fn tenant(&self, t: usize) -> TenantFacts<'_> {
+        let r = t * self.months..(t + 1) * self.months;
+        TenantFacts {
+            seats: &self.seats[r.clone()],
+            active: &self.active[r.clone()],
+            acr_cents: &self.acr_cents[r],
+        }
+    }
+
+    /// Expands `scenario` into facts for every tenant over `origin ..= last`.
+    pub fn build(scenario: &Scenario, origin: Month, last: Month) -> Result<Facts> {
+        let months = (last.since(origin) + 1).max(0) as usize;
+        let tenants = scenario.tenant_count();
+        let mut facts = Facts {
+            origin,
+            months,
+            tenants,
+            seats: vec![0; tenants * months],
+            active: vec![0; tenants * months],
+            acr_cents: vec![0; tenants * months],
+        };
+        if months == 0 {
+            return Ok(facts);
+        }
+        let plan = ChangePlan::new(scenario);
+        let window = Window {
+            origin,
+            last,
+            projection_end: scenario.end(),
+        };
+        let history_len = scenario.history_len();
+        let failure = facts
+            .seats
+            .par_chunks_mut(months)
+            .zip(facts.active.par_chunks_mut(months))
+            .zip(facts.acr_cents.par_chunks_mut(months))
+            .enumerate()
+            .filter_map(|(t, ((seats, active), acr))| {
+                let out = Out { seats, active, acr };
+                let changes = plan.for_tenant(t as u32, &scenario.changes);
+                let source = match t.checked_sub(history_len) {
+                    None => Source::History(
+                        scenario
+                            .history
+                            .as_ref()
+                            .expect("history tenant")
+                            .1
+                            .rows_of(t),
+                    ),
+                    Some(k) => Source::Declared(&scenario.tenants[k]),
+                };
+                let result = match (&source, changes.is_empty()) {
+                    (Source::History(rows), true) => {
+                        history_unchanged(rows, window, out);
+                        Ok(())
+                    }
+                    _ => simulate(&source, &changes, window, out),
+                };
+                result.err().map(|m| (t, m))
+            })
+            .min_by_key(|(t, _)| *t);
+        match failure {
+            None => Ok(facts),
+            Some((t, message)) => Err(Error::Input(format!(
+                "tenant \"{}\": {message}",
+                scenario.tenant_name(t)
+            ))),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Window {
+    origin: Month,
+    last: Month,
+    projection_end: Month,
+}
+
+struct Out<'a> {
+    seats: &'a mut [u32],
+    active: &'a mut [u32],
+    acr: &'a mut [i64],
+}
+
+enum Source<'a> {
+    History(&'a [HistoryRow]),
+    Declared(&'a Tenant),
+}
+
+/// Which changes apply to which tenant, without a list per tenant when most share them.
+struct ChangePlan {
+    all: Vec<u32>,
+    specific: HashMap<u32, Vec<u32>>,
+}
+
+impl ChangePlan {
+    fn new(scenario: &Scenario) -> ChangePlan {
+        let mut plan = ChangePlan {
+            all: Vec::new(),
+            specific: HashMap::new(),
+        };
+        for (i, c) in scenario.changes.iter().enumerate() {
+            match &c.target {
+                Target::All => plan.all.push(i as u32),
+                Target::Tenants(ids) => {
+                    for id in ids {
+                        plan.specific.entry(*id).or_default().push(i as u32);
+                    }
+                }
+            }
+        }
+        plan
+    }
+
+    /// The tenant's changes in file order.
+    fn for_tenant<'a>(&self, tenant: u32, changes: &'a [Change]) -> Vec<&'a Change> {
+        let mut ids: Vec<u32> = self.all.clone();
+        if let Some(s) = self.specific.get(&tenant) {
+            ids.extend(s);
+            ids.sort_unstable();
+        }
+        ids.into_iter().map(|i| &changes[i as usize]).collect()
+    }
+}
+
+/// The common case of a big import: rows only, no changes. Integers all the way.
+fn history_unchanged(rows: &[HistoryRow], w: Window, out: Out<'_>) {
+    let (mut m365, mut azure) = (true, true);
+    let mut next = 0;
+    let mut carried = (0, 0, 0);
+    let first = rows.first().map_or(w.origin, |r| r.month).min(w.origin);
+    let mut month = first;
+    while month <= w.last {
+        if next < rows.len() && rows[next].month == month {
+            let r = rows[next];
+            apply_cell(&mut m365, r.m365);
+            apply_cell(&mut azure, r.azure);
+            carried = (r.seats, r.active, r.acr_cents);
+            next += 1;
+        } else if next < rows.len() {
+            carried = (0, 0, 0);
+        }
+        if month >= w.origin {
+            let i = month.since(w.origin) as usize;
+            if m365 {
+                out.seats[i] = carried.0;
+                out.active[i] = carried.1;
+            }
+            if azure {
+                out.acr[i] = carried.2;
+            }
+        }
+        month = month + 1;
+    }
+}
+
+fn apply_cell(counts: &mut bool, cell: AssocCell) {
+    if let AssocCell::Counts(c) = cell {
+        *counts = c;
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Levels {
+    seats: Decimal,
+    active: Decimal,
+    acr: Decimal,
+    m365: bool,
+    azure: bool,
+}
+
+fn simulate(
+    source: &Source<'_>,
+    changes: &[&Change],
+    w: Window,
+    out: Out<'_>,
+) -> Result<(), String> {
+    let mut levels = match source {
+        Source::History(_) => Levels {
+            seats: Decimal::ZERO,
+            active: Decimal::ZERO,
+            acr: Decimal::ZERO,
+            m365: true,
+            azure: true,
+        },
+        Source::Declared(t) => Levels {
+            seats: t.seats,
+            active: t.active,
+            acr: t.acr,
+            m365: t.m365.as_ref().is_none_or(|a| a.counts),
+            azure: t.azure.as_ref().is_none_or(|a| a.counts),
+        },
+    };
+    let rows: &[HistoryRow] = match source {
+        Source::History(rows) => rows,
+        Source::Declared(_) => &[],
+    };
+    let mut first = changes
+        .iter()
+        .map(|c| c.month)
+        .min()
+        .unwrap_or(w.origin)
+        .min(w.origin);
+    if let Some(r) = rows.first() {
+        first = first.min(r.month);
+    }
+    let mut next = 0;
+    let mut month = first;
+    while month <= w.last {
+        if next < rows.len() && rows[next].month == month {
+            let r = rows[next];
+            levels.seats = r.seats.into();
+            levels.active = r.active.into();
+            levels.acr = Decimal::new(r.acr_cents, 2);
+            apply_cell(&mut levels.m365, r.m365);
+            apply_cell(&mut levels.azure, r.azure);
+            next += 1;
+        } else if next < rows.len() {
+            levels.seats = Decimal::ZERO;
+            levels.active = Decimal::ZERO;
+            levels.acr = Decimal::ZERO;
+        }
+        for c in changes {
+            apply_change(&mut levels, c, month, w.projection_end).ok_or_else(|| {
+                format!(
+                    "the change from {} makes a level too large to represent by {month}",
+                    c.month
+                )
+            })?;
+        }
+        if month >= w.origin {
+            let i = month.since(w.origin) as usize;
+            let customer = match source {
+                Source::Declared(t) => t.is_customer(month),
+                Source::History(_) => true,
+            };
+            let too_large = || format!("a level is too large to represent in {month}");
+            if customer && levels.m365 {
+                out.seats[i] = whole(levels.seats).ok_or_else(too_large)?;
+                out.active[i] = whole(levels.active).ok_or_else(too_large)?;
+            }
+            if customer && levels.azure {
+                out.acr[i] = crate::scenario::import::cents(levels.acr).ok_or_else(too_large)?;
+            }
+        }
+        month = month + 1;
+    }
+    Ok(())
+}
+
+fn whole(level: Decimal) -> Option<u32> {
+    level
+        .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
+        .to_u32()
+}
+
+/// Applies what `change` does in `month`; `None` on arithmetic overflow.
+fn apply_change(
+    levels: &mut Levels,
+    change: &Change,
+    month: Month,
+    projection_end: Month,
+) -> Option<()> {
+    if month < change.month {
+        return Some(());
+    }
+    let once = month == change.month;
+    let recurring = month <= change.until.unwrap_or(projection_end);
+    let hundred = Decimal::ONE_HUNDRED;
+    for (level, op) in [
+        (&mut levels.seats, change.seats),
+        (&mut levels.active, change.active),
+        (&mut levels.acr, change.acr),
+    ] {
+        let new = match op {
+            Some(ChangeOp::Set(v)) if once => v,
+            Some(ChangeOp::Add(v)) if once => level.checked_add(v)?,
+            Some(ChangeOp::Percent(p)) if once => {
+                level.checked_mul(Decimal::ONE.checked_add(p / hundred)?)?
+            }
+            Some(ChangeOp::AddPerMonth(v)) if recurring => level.checked_add(v)?,
+            Some(ChangeOp::PercentPerMonth(p)) if recurring => {
+                level.checked_mul(Decimal::ONE.checked_add(p / hundred)?)?
+            }
+            _ => continue,
+        };
+        // RULES: a level never goes below zero.
+        *level = new.max(Decimal::ZERO);
+    }
+    if once {
+        if let Some(a) = &change.m365 {
+            levels.m365 = a.counts;
+        }
+        if let Some(a) = &change.azure {
+            levels.azure = a.counts;
+        }
+    }
+    Some(())
+}

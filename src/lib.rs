@@ -1,0 +1,18 @@
+//! pcsim: a what-if planning simulator for the Microsoft partner capability score
+//! (Solutions Partner for Security).
+//!
+//! Data flows one way: files -> [`scenario`] -> [`facts`] -> [`tally`] -> [`score`] ->
+//! [`simulate`] -> [`report`]. Only `report` and `cli` print.
+
+pub mod cli;
+pub mod error;
+pub mod facts;
+pub mod month;
+pub mod output;
+pub mod report;
+pub mod rules;
+pub mod scenario;
+pub mod score;
+pub mod simulate;
+pub mod skilling;
+pub mod tally;

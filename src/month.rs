@@ -1,0 +1,242 @@
+//! The calendar month, the simulator's unit of time (`2027-03`).
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A calendar month, stored as months since year 0 so that `m - 12` is plain arithmetic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month(i32);
+
+impl Month {
+    /// Returns `None` for a month number outside 1..=12 or a year outside 1900..=9999.
+    pub fn new(year: i32, month: u32) -> Option<Month> {
+        if !(1..=12).contains(&month) || !(1900..=9999).contains(&year) {
+            return None;
+        }
+        Some(Month(year * 12 + month as i32 - 1))
+    }
+
+    pub fn year(self) -> i32 {
+        self.0.div_euclid(12)
+    }
+
+    /// 1..=12
+    pub fn number(self) -> u32 {
+        self.0.rem_euclid(12) as u32 + 1
+    }
+
+    pub fn of_date(date: NaiveDate) -> Month {
+        Month(date.year() * 12 + date.month0() as i32)
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year(), self.number(), 1)
+            .expect("a Month is always a valid date")
+    }
+
+    pub fn last_day(self) -> NaiveDate {
+        (self + 1)
+            .first_day()
+            .pred_opt()
+            .expect("a Month is always after 0001-01")
+    }
+
+    /// `self - other` in months.
+    pub fn since(self, other: Month) -> i32 {
+        self.0 - other.0
+    }
+}
+
+impl std::ops::Add<i32> for Month {
+    type Output = Month;
+    fn add(self, months: i32) -> Month {
+        Month(self.0 + months)
+    }
+}
+
+impl std::ops::Sub<i32> for Month {
+    type Output = Month;
+    fn sub(self, months: i32) -> Month {
+        Month(self.0 - months)
+    }
+}
+
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year(), self.number())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a month: write it as YYYY-MM, for example \"2027-03\"")]
+pub struct BadMonth(pub String);
+
+impl FromStr for Month {
+    type Err = BadMonth;
+    fn from_str(s: &str) -> Result<Month, BadMonth> {
+        let bad = || BadMonth(s.to_string());
+        let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
+        if y.len() != 4 || m.len() != 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        Month::new(y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?).ok_or_else(bad)
+    }
+}
+
+impl Serialize for Month {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Month {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Month, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A day or a whole month, as a scenario may write `passed = "2025-04-10"` or `"2025-09"`.
+/// Also accepts an unquoted TOML date (`passed = 2025-04-10`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DayOrMonth {
+    Day(NaiveDate),
+    Month(Month),
+}
+
+impl DayOrMonth {
+    pub fn month(self) -> Month {
+        match self {
+            DayOrMonth::Day(d) => Month::of_date(d),
+            DayOrMonth::Month(m) => m,
+        }
+    }
+
+    /// A bare month stands for its first day: a certification "passed 2027-02" counts from February.
+    pub fn first_day(self) -> NaiveDate {
+        match self {
+            DayOrMonth::Day(d) => d,
+            DayOrMonth::Month(m) => m.first_day(),
+        }
+    }
+
+    /// A bare month stands for its last day: "expires 2028-01" is valid through January.
+    pub fn last_day(self) -> NaiveDate {
+        match self {
+            DayOrMonth::Day(d) => d,
+            DayOrMonth::Month(m) => m.last_day(),
+        }
+    }
+}
+
+impl fmt::Display for DayOrMonth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DayOrMonth::Day(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            DayOrMonth::Month(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+impl FromStr for DayOrMonth {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        if let Ok(m) = s.parse::<Month>() {
+            return Ok(DayOrMonth::Month(m));
+        }
+        match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(d) if s.len() == 10 && (1900..=9999).contains(&d.year()) => Ok(DayOrMonth::Day(d)),
+            _ => Err(format!(
+                "`{s}` is not a date or a month: write \"2027-03-15\" or \"2027-03\""
+            )),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DayOrMonth {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Text(String),
+            Toml(toml::value::Datetime),
+        }
+        let text = match Raw::deserialize(d).map_err(|_| {
+            serde::de::Error::custom(
+                "expected a date or a month, such as \"2027-03-15\" or \"2027-03\"",
+            )
+        })? {
+            Raw::Text(s) => s,
+            Raw::Toml(dt) if dt.time.is_none() && dt.offset.is_none() => dt.to_string(),
+            Raw::Toml(dt) => {
+                return Err(serde::de::Error::custom(format!(
+                    "`{dt}` has a time of day; give a date such as \"2027-03-15\" or a month such as \"2027-03\""
+                )));
+            }
+        };
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints() {
+        let m: Month = "2027-03".parse().unwrap();
+        assert_eq!(m.to_string(), "2027-03");
+        assert_eq!((m - 12).to_string(), "2026-03");
+        assert_eq!((m - 3).to_string(), "2026-12");
+        assert_eq!((m + 10).to_string(), "2028-01");
+        assert_eq!(m.since(m - 23), 23);
+    }
+
+    #[test]
+    fn rejects_impossible_months() {
+        for bad in [
+            "2027-13",
+            "2027-00",
+            "2027-3",
+            "27-03",
+            "2027/03",
+            "March",
+            "2027-03-01x",
+        ] {
+            assert!(bad.parse::<Month>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn last_day_handles_leap_years() {
+        assert_eq!(
+            "2028-02".parse::<Month>().unwrap().last_day().to_string(),
+            "2028-02-29"
+        );
+        assert_eq!(
+            "2027-12".parse::<Month>().unwrap().last_day().to_string(),
+            "2027-12-31"
+        );
+    }
+
+    #[test]
+    fn day_or_month() {
+        assert_eq!(
+            "2025-04-10"
+                .parse::<DayOrMonth>()
+                .unwrap()
+                .month()
+                .to_string(),
+            "2025-04"
+        );
+        assert_eq!(
+            "2025-09".parse::<DayOrMonth>().unwrap().month().to_string(),
+            "2025-09"
+        );
+        assert!("2025-02-30".parse::<DayOrMonth>().is_err());
+    }
+}

@@ -1,0 +1,201 @@
+//! `pcsim check`: what a scenario resolved to, so a user can see what will be simulated.
+
+use std::fmt::Write;
+
+use comfy_table::{Table, presets};
+use rust_decimal::Decimal;
+
+use super::usd;
+use crate::rules::PathId;
+use crate::scenario::{Association, ChangeOp, Scenario};
+
+/// How many declared tenants to list before summarizing the rest.
+const LIST_AT_MOST: usize = 50;
+
+fn grid(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED);
+    t.set_header(header.to_vec());
+    t
+}
+
+fn assoc(a: &Option<Association>) -> String {
+    match a {
+        None => "counts".into(),
+        Some(a) if a.counts => a.name.clone(),
+        Some(a) => format!("{} (does not count)", a.name),
+    }
+}
+
+fn op(o: Option<ChangeOp>) -> String {
+    o.map_or(String::new(), |o| o.to_string())
+}
+
+fn chance(p: Decimal) -> String {
+    if p == Decimal::ONE {
+        String::new()
+    } else {
+        p.normalize().to_string()
+    }
+}
+
+pub fn check_report(s: &Scenario) -> String {
+    let mut out = String::new();
+    let files: Vec<String> = s.files.iter().map(|f| f.display().to_string()).collect();
+    let _ = writeln!(out, "Scenario:  {}", s.name);
+    if let Some(d) = &s.description {
+        let _ = writeln!(out, "           {}", d.trim());
+    }
+    let _ = writeln!(out, "Files:     {}", files.join(" <- extended by "));
+    let _ = writeln!(
+        out,
+        "Months:    {} to {} ({} months)",
+        s.start,
+        s.end(),
+        s.months
+    );
+    let _ = writeln!(out, "Ruleset:   {} ({})", s.rules.name, s.rules.origin);
+    if let Some((path, h)) = &s.history {
+        let range = match (h.first_month(), h.last_month()) {
+            (Some(a), Some(b)) => format!("{a} to {b}"),
+            _ => "no rows".into(),
+        };
+        let _ = writeln!(
+            out,
+            "History:   {}: {} tenants, {} rows, {range}",
+            path.display(),
+            h.names.len(),
+            h.rows.len()
+        );
+    }
+
+    let _ = writeln!(out, "\nPeople ({}):", s.people.len());
+    if !s.people.is_empty() {
+        let mut t = grid(&[
+            "Person",
+            "Certification",
+            "Step",
+            "Passed",
+            "Counts until",
+            "Probability",
+        ]);
+        for p in &s.people {
+            for c in &p.certs {
+                let cert = &s.rules.certifications[c.cert];
+                t.add_row(vec![
+                    p.name.clone(),
+                    cert.label(),
+                    cert.step.get_ref().to_string(),
+                    c.passed.to_string(),
+                    c.counts_until.map_or("renewed".into(), |d| d.to_string()),
+                    chance(c.probability),
+                ]);
+            }
+        }
+        let _ = writeln!(out, "{t}");
+    }
+
+    let _ = writeln!(
+        out,
+        "\nTenants ({} declared{}):",
+        s.tenants.len(),
+        if s.history.is_some() {
+            format!(", {} imported", s.history_len())
+        } else {
+            String::new()
+        }
+    );
+    if !s.tenants.is_empty() {
+        let mut t = grid(&[
+            "Tenant",
+            "Since",
+            "Until",
+            "Seats",
+            "Active",
+            "ACR/month USD",
+            "M365",
+            "Azure",
+            "Probability",
+        ]);
+        for x in s.tenants.iter().take(LIST_AT_MOST) {
+            t.add_row(vec![
+                x.name.clone(),
+                x.since.map_or("before history".into(), |m| m.to_string()),
+                x.until.map_or(String::new(), |m| m.to_string()),
+                x.seats.normalize().to_string(),
+                x.active.normalize().to_string(),
+                usd(x.acr),
+                assoc(&x.m365),
+                assoc(&x.azure),
+                chance(x.probability),
+            ]);
+        }
+        let _ = writeln!(out, "{t}");
+        if s.tenants.len() > LIST_AT_MOST {
+            let _ = writeln!(out, "... and {} more", s.tenants.len() - LIST_AT_MOST);
+        }
+    }
+
+    let _ = writeln!(
+        out,
+        "\nChanges ({}), applied in this order:",
+        s.changes.len()
+    );
+    if !s.changes.is_empty() {
+        let mut t = grid(&[
+            "Tenant", "From", "Until", "Seats", "Active", "ACR", "M365", "Azure",
+        ]);
+        for c in &s.changes {
+            t.add_row(vec![
+                c.written.clone(),
+                c.month.to_string(),
+                c.until.map_or(String::new(), |m| m.to_string()),
+                op(c.seats),
+                op(c.active),
+                op(c.acr),
+                c.m365
+                    .as_ref()
+                    .map_or(String::new(), |a| assoc(&Some(a.clone()))),
+                c.azure
+                    .as_ref()
+                    .map_or(String::new(), |a| assoc(&Some(a.clone()))),
+            ]);
+        }
+        let _ = writeln!(out, "{t}");
+    }
+
+    let r = &s.rules;
+    let _ = writeln!(
+        out,
+        "\nRuleset in force: {} (qualifying total {}, annual fee {} USD)",
+        r.name,
+        r.qualifying_total.0.normalize(),
+        usd(r.annual_fee_usd.0)
+    );
+    let mut t = grid(&[
+        "Path",
+        "M365 seats",
+        "Azure TTM: adds",
+        "deployments",
+        "usage growth",
+        "Usage step",
+    ]);
+    for p in PathId::ALL {
+        let x = r.paths.get(p);
+        t.add_row(vec![
+            x.name.clone(),
+            x.bands.m365_seats.describe(),
+            x.bands.azure_net_customer_adds.describe(),
+            x.bands.azure_deployments.describe(),
+            x.bands.azure_usage_growth.describe(),
+            format!(
+                "{} USD / {} users",
+                usd(x.usage_growth.azure_usd_per_point.0),
+                x.usage_growth.m365_users_per_point.0
+            ),
+        ]);
+    }
+    let _ = writeln!(out, "{t}");
+    let _ = writeln!(out, "\nThe scenario is valid.");
+    out
+}

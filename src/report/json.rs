@@ -1,0 +1,86 @@
+//! `--format json`: the document of SCENARIO.md, then a `summary` object.
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde_json::{Map, Number, Value, json};
+
+use super::Report;
+use crate::month::Month;
+use crate::rules::PathId;
+use crate::score::{Metric, PathScore};
+use crate::simulate::{Projection, Summary};
+
+pub struct Json;
+
+/// Points as a JSON number with at most two decimals, written exactly ("13.33", "20").
+pub fn number(d: Decimal) -> Value {
+    Value::Number(Number::from_str(&d.normalize().to_string()).expect("a decimal is a JSON number"))
+}
+
+fn month(m: Option<Month>) -> Value {
+    m.map_or(Value::Null, |m| Value::String(m.to_string()))
+}
+
+fn path_score(s: &PathScore) -> Value {
+    let mut o = Map::new();
+    for metric in Metric::ALL {
+        o.insert(metric.key().into(), number(s.points(metric)));
+    }
+    o.insert("total".into(), number(s.total));
+    o.insert("qualified".into(), Value::Bool(s.qualified));
+    Value::Object(o)
+}
+
+fn summary(s: &Summary) -> Value {
+    json!({
+        "months_qualified": s.months_qualified,
+        "enrolment_windows": s.enrolment_windows.iter().map(|(a, b)| json!({"from": a.to_string(), "to": b.to_string()})).collect::<Vec<_>>(),
+        "designation": s.designation.iter().map(|e| json!({"month": e.month.to_string(), "step": e.step, "fee_usd": number(e.fee_usd)})).collect::<Vec<_>>(),
+        "drops": s.drops.iter().map(|d| json!({
+            "month": d.month.to_string(),
+            "path": d.path.key(),
+            "total_before": number(d.total_before),
+            "total_after": number(d.total_after),
+            "causes": d.causes.iter().map(|c| json!({
+                "metric": c.metric.key(),
+                "points_before": number(c.points_before),
+                "points_after": number(c.points_after),
+                "reason": c.reason,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+impl Report for Json {
+    fn render(&self, p: &Projection) -> String {
+        let months: Vec<Value> = p
+            .months
+            .iter()
+            .map(|m| {
+                json!({
+                    "month": m.month.to_string(),
+                    "enterprise": path_score(m.path(PathId::Enterprise)),
+                    "smb": path_score(m.path(PathId::Smb)),
+                    "qualified": m.qualified,
+                })
+            })
+            .collect();
+        let s = &p.summary;
+        let doc = json!({
+            "scenario": p.scenario,
+            "start": p.start.to_string(),
+            "months": months,
+            "first_qualified": {
+                "enterprise": month(s.first_qualified[PathId::Enterprise.index()]),
+                "smb": month(s.first_qualified[PathId::Smb.index()]),
+                "any": month(s.first_qualified_any),
+            },
+            "ruleset": p.ruleset,
+            "summary": summary(s),
+        });
+        let mut text = serde_json::to_string_pretty(&doc).expect("a JSON value always serializes");
+        text.push('\n');
+        text
+    }
+}

@@ -1,0 +1,672 @@
+//! The ruleset: every threshold, band, point value, cap, association list and the
+//! certification catalog. The scoring core reads numbers only from here.
+//!
+//! Values are validated while they are deserialized, so that toml reports a bad value
+//! with its line and column; checks across fields follow in [`Ruleset::parse`].
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::error::{Result, Source};
+use crate::month::DayOrMonth;
+
+/// The built-in ruleset, embedded at build time.
+pub const BUILT_IN: &str = include_str!("../rules/security.toml");
+pub const BUILT_IN_LABEL: &str = "built-in";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ruleset {
+    pub name: String,
+    pub designation: String,
+    pub qualifying_total: NonNegative,
+    pub annual_fee_usd: NonNegative,
+    pub windows: Windows,
+    pub associations: Associations,
+    pub certifications: Vec<Certification>,
+    pub paths: Paths,
+    /// Where the ruleset came from: "built-in" or a file path. Not part of the file.
+    #[serde(skip)]
+    pub origin: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Windows {
+    pub enrol_months: Count,
+    pub renew_months: Count,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Associations {
+    pub m365_counting: Vec<String>,
+    pub m365_other: Vec<String>,
+    pub azure_counting: Vec<String>,
+    pub azure_other: Vec<String>,
+}
+
+/// Which side of a tenant an association belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    M365,
+    Azure,
+}
+
+impl Associations {
+    fn lists(&self, side: Side) -> (&[String], &[String]) {
+        match side {
+            Side::M365 => (&self.m365_counting, &self.m365_other),
+            Side::Azure => (&self.azure_counting, &self.azure_other),
+        }
+    }
+
+    /// The catalog spelling of an association and whether it counts; matching ignores case
+    /// and spaces ("csp tier1", "CSP Tier 1").
+    pub fn lookup(&self, side: Side, text: &str) -> Option<(String, bool)> {
+        let key = |s: &str| s.to_ascii_lowercase().replace([' ', '-', '_'], "");
+        let (counting, other) = self.lists(side);
+        let wanted = key(text);
+        counting
+            .iter()
+            .map(|a| (a, true))
+            .chain(other.iter().map(|a| (a, false)))
+            .find(|(a, _)| key(a) == wanted)
+            .map(|(a, counts)| (a.clone(), counts))
+    }
+
+    pub fn known(&self, side: Side) -> String {
+        let (counting, other) = self.lists(side);
+        counting
+            .iter()
+            .chain(other)
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Certification {
+    #[serde(default)]
+    pub code: Option<String>,
+    pub name: String,
+    pub step: Spanned<u32>,
+    #[serde(default)]
+    pub retired: Option<DayOrMonth>,
+    #[serde(default)]
+    pub replaced_by: Option<Spanned<String>>,
+}
+
+impl Certification {
+    /// "SC-401 (Information Security Administrator Associate)" or just the name.
+    pub fn label(&self) -> String {
+        match &self.code {
+            Some(code) => format!("{code} ({})", self.name),
+            None => self.name.clone(),
+        }
+    }
+
+    /// The last day on which the certification still counts after its retirement.
+    pub fn counts_until(&self) -> Option<NaiveDate> {
+        self.retired.map(|d| {
+            d.last_day()
+                .checked_add_months(chrono::Months::new(12))
+                .unwrap_or(NaiveDate::MAX)
+        })
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Paths {
+    pub enterprise: PathRules,
+    pub smb: PathRules,
+}
+
+/// The two paths, in the order they are reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PathId {
+    Enterprise,
+    Smb,
+}
+
+impl PathId {
+    pub const ALL: [PathId; 2] = [PathId::Enterprise, PathId::Smb];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            PathId::Enterprise => "enterprise",
+            PathId::Smb => "smb",
+        }
+    }
+
+    fn from_key(key: &str) -> Option<PathId> {
+        PathId::ALL.into_iter().find(|p| p.key() == key)
+    }
+}
+
+impl Paths {
+    pub fn get(&self, path: PathId) -> &PathRules {
+        match path {
+            PathId::Enterprise => &self.enterprise,
+            PathId::Smb => &self.smb,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PathRules {
+    pub name: String,
+    /// RULES.md §3 "SMB stays SMB": a tenant in this path's band a year ago that has grown
+    /// into the named path's band still counts here.
+    #[serde(default)]
+    pub keeps_tenants_grown_into: Option<Spanned<String>>,
+    pub bands: Bands,
+    pub net_customer_adds: LinearMetric,
+    pub certifications: CertificationMetric,
+    pub usage_growth: UsageMetric,
+    pub deployments: DeploymentMetric,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bands {
+    pub m365_seats: Band,
+    pub azure_net_customer_adds: Band,
+    pub azure_deployments: Band,
+    pub azure_usage_growth: Band,
+}
+
+/// `max_points * units / units_for_max`, units capped at `units_for_max`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinearMetric {
+    pub max_points: NonNegative,
+    pub units_for_max: Count,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificationMetric {
+    pub max_points: NonNegative,
+    /// Steps that must each be met; each earns its `points` on its own once met.
+    pub required: Vec<RequiredStep>,
+    /// Earns only when every required step is met.
+    pub scoring: ScoringStep,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequiredStep {
+    pub step: Spanned<u32>,
+    pub min_people: Count,
+    pub points: NonNegative,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoringStep {
+    pub step: Spanned<u32>,
+    pub max_points: NonNegative,
+    pub units_for_max: Count,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UsageMetric {
+    pub max_points: NonNegative,
+    pub azure_usd_per_point: Positive,
+    pub m365_users_per_point: Count,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeploymentMetric {
+    pub max_points: NonNegative,
+    pub units_for_max: Count,
+    pub m365_min_active_share: Share,
+}
+
+/// A whole number of at least 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "i64")]
+pub struct Count(pub u32);
+
+impl TryFrom<i64> for Count {
+    type Error = String;
+    fn try_from(v: i64) -> Result<Count, String> {
+        u32::try_from(v)
+            .ok()
+            .filter(|&v| v >= 1)
+            .map(Count)
+            .ok_or_else(|| format!("must be a whole number of at least 1, not {v}"))
+    }
+}
+
+/// A decimal that is zero or more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "Decimal")]
+pub struct NonNegative(pub Decimal);
+
+impl TryFrom<Decimal> for NonNegative {
+    type Error = String;
+    fn try_from(v: Decimal) -> Result<NonNegative, String> {
+        if v.is_sign_negative() && !v.is_zero() {
+            Err(format!("must not be negative, not {v}"))
+        } else {
+            Ok(NonNegative(v))
+        }
+    }
+}
+
+/// A decimal above zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "Decimal")]
+pub struct Positive(pub Decimal);
+
+impl TryFrom<Decimal> for Positive {
+    type Error = String;
+    fn try_from(v: Decimal) -> Result<Positive, String> {
+        if v > Decimal::ZERO {
+            Ok(Positive(v))
+        } else {
+            Err(format!("must be above zero, not {v}"))
+        }
+    }
+}
+
+/// A share in 0..=1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "Decimal")]
+pub struct Share(pub Decimal);
+
+impl TryFrom<Decimal> for Share {
+    type Error = String;
+    fn try_from(v: Decimal) -> Result<Share, String> {
+        if (Decimal::ZERO..=Decimal::ONE).contains(&v) {
+            Ok(Share(v))
+        } else {
+            Err(format!("must be between 0 and 1, not {v}"))
+        }
+    }
+}
+
+/// A range of a tenant fact, written with any of `above`, `at_least`, `at_most`, `below`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(try_from = "RawBand")]
+pub struct Band {
+    pub lower: Option<Bound>,
+    pub upper: Option<Bound>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Bound {
+    pub value: Decimal,
+    pub inclusive: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBand {
+    above: Option<Decimal>,
+    at_least: Option<Decimal>,
+    below: Option<Decimal>,
+    at_most: Option<Decimal>,
+}
+
+impl TryFrom<RawBand> for Band {
+    type Error = String;
+    fn try_from(r: RawBand) -> Result<Band, String> {
+        let bound =
+            |exclusive: Option<Decimal>, inclusive: Option<Decimal>, a: &str, b: &str| match (
+                exclusive, inclusive,
+            ) {
+                (Some(_), Some(_)) => Err(format!("give `{a}` or `{b}`, not both")),
+                (Some(v), None) => Ok(Some(Bound {
+                    value: v,
+                    inclusive: false,
+                })),
+                (None, Some(v)) => Ok(Some(Bound {
+                    value: v,
+                    inclusive: true,
+                })),
+                (None, None) => Ok(None),
+            };
+        let band = Band {
+            lower: bound(r.above, r.at_least, "above", "at_least")?,
+            upper: bound(r.below, r.at_most, "below", "at_most")?,
+        };
+        match (band.lower, band.upper) {
+            (None, None) => {
+                Err("a band needs at least one of `above`, `at_least`, `below`, `at_most`".into())
+            }
+            (Some(lo), Some(hi)) if lo.value > hi.value => Err(format!(
+                "the band is empty: {lo:?} is above {hi:?}",
+                lo = lo.value,
+                hi = hi.value
+            )),
+            _ => Ok(band),
+        }
+    }
+}
+
+impl Band {
+    /// The band over whole units of `1/scale` (seats: scale 1; USD in cents: scale 100),
+    /// as an inclusive integer range, so that the hot loop compares integers.
+    pub fn compile(&self, scale: i64) -> IntBand {
+        let scaled = |b: Bound| b.value * Decimal::from(scale);
+        let lo = self.lower.map_or(i64::MIN, |b| {
+            let v = scaled(b);
+            let whole = if b.inclusive {
+                v.ceil()
+            } else {
+                v.floor() + Decimal::ONE
+            };
+            whole.to_i64().unwrap_or(if whole.is_sign_negative() {
+                i64::MIN
+            } else {
+                i64::MAX
+            })
+        });
+        let hi = self.upper.map_or(i64::MAX, |b| {
+            let v = scaled(b);
+            let whole = if b.inclusive {
+                v.floor()
+            } else {
+                v.ceil() - Decimal::ONE
+            };
+            whole.to_i64().unwrap_or(if whole.is_sign_negative() {
+                i64::MIN
+            } else {
+                i64::MAX
+            })
+        });
+        IntBand { lo, hi }
+    }
+
+    /// "5 ..= 300", "> 12000", for reports and `pcsim check`.
+    pub fn describe(&self) -> String {
+        let part = |b: Option<Bound>, strict: &str, loose: &str| {
+            b.map(|b| {
+                format!(
+                    "{} {}",
+                    if b.inclusive { loose } else { strict },
+                    b.value.normalize()
+                )
+            })
+        };
+        [part(self.lower, ">", ">="), part(self.upper, "<", "<=")]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" and ")
+    }
+}
+
+/// An inclusive range of whole units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IntBand {
+    pub lo: i64,
+    pub hi: i64,
+}
+
+impl IntBand {
+    #[inline]
+    pub fn contains(self, x: i64) -> bool {
+        self.lo <= x && x <= self.hi
+    }
+}
+
+impl Ruleset {
+    pub fn built_in() -> Ruleset {
+        let source = Source {
+            path: BUILT_IN_LABEL.into(),
+            text: BUILT_IN.to_string(),
+        };
+        Ruleset::parse(&source).expect("the built-in ruleset is valid (tested)")
+    }
+
+    pub fn load(path: &Path) -> Result<Ruleset> {
+        Ruleset::parse(&Source::read(path, "ruleset")?)
+    }
+
+    pub fn parse(source: &Source) -> Result<Ruleset> {
+        let mut rules: Ruleset = source.parse_toml()?;
+        rules.origin = source.display_path();
+        rules.check(source)?;
+        Ok(rules)
+    }
+
+    /// Checks across fields: steps that exist, unique names, replacements that exist.
+    fn check(&self, source: &Source) -> Result<()> {
+        let steps: Vec<u32> = self.steps();
+        for c in &self.certifications {
+            if *c.step.get_ref() == 0 {
+                return Err(source.at(c.step.span(), "certification steps are numbered from 1"));
+            }
+        }
+        let mut seen: Vec<String> = Vec::new();
+        for c in &self.certifications {
+            for key in c.code.iter().chain([&c.name]) {
+                let k = key.to_ascii_lowercase();
+                if seen.contains(&k) {
+                    return Err(crate::error::Error::Input(format!(
+                        "{}: certification `{key}` is listed twice",
+                        source.display_path()
+                    )));
+                }
+                seen.push(k);
+            }
+            if let Some(r) = &c.replaced_by {
+                if self.certification(r.get_ref()).is_none() {
+                    return Err(source.at(
+                        r.span(),
+                        format!("`{}` is not in the certification catalog", r.get_ref()),
+                    ));
+                }
+            }
+        }
+        for path in PathId::ALL {
+            let p = self.paths.get(path);
+            let c = &p.certifications;
+            for step in c.required.iter().map(|r| &r.step).chain([&c.scoring.step]) {
+                if !steps.contains(step.get_ref()) {
+                    return Err(source.at(
+                        step.span(),
+                        format!(
+                            "no certification in the catalog is on step {}",
+                            step.get_ref()
+                        ),
+                    ));
+                }
+            }
+            if let Some(other) = &p.keeps_tenants_grown_into {
+                match PathId::from_key(other.get_ref()) {
+                    Some(o) if o != path => {}
+                    _ => {
+                        return Err(source.at(
+                            other.span(),
+                            "must name the other path: \"enterprise\" or \"smb\"",
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every step number the catalog uses, ascending.
+    pub fn steps(&self) -> Vec<u32> {
+        let mut steps: Vec<u32> = self
+            .certifications
+            .iter()
+            .map(|c| *c.step.get_ref())
+            .collect();
+        steps.sort_unstable();
+        steps.dedup();
+        steps
+    }
+
+    /// Finds a certification by exam code or name, ignoring case.
+    pub fn certification(&self, text: &str) -> Option<&Certification> {
+        self.certification_index(text)
+            .map(|i| &self.certifications[i])
+    }
+
+    pub fn certification_index(&self, text: &str) -> Option<usize> {
+        let t = text.trim();
+        self.certifications.iter().position(|c| {
+            c.code
+                .as_deref()
+                .is_some_and(|code| code.eq_ignore_ascii_case(t))
+                || c.name.eq_ignore_ascii_case(t)
+        })
+    }
+
+    pub fn known_certifications(&self) -> String {
+        self.certifications
+            .iter()
+            .map(Certification::label)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn band(toml_text: &str) -> Result<Band, toml::de::Error> {
+        #[derive(Deserialize)]
+        struct W {
+            b: Band,
+        }
+        toml::from_str::<W>(&format!("b = {toml_text}")).map(|w| w.b)
+    }
+
+    #[test]
+    fn built_in_ruleset_loads() {
+        let r = Ruleset::built_in();
+        assert_eq!(r.qualifying_total.0, dec!(70));
+        assert_eq!(r.steps(), vec![1, 2, 3]);
+        assert_eq!(
+            r.certification("sc-401").unwrap().name,
+            "Information Security Administrator Associate"
+        );
+        assert_eq!(
+            r.certification("cloud and ai security engineer associate")
+                .unwrap()
+                .step
+                .get_ref(),
+            &1
+        );
+        assert_eq!(
+            r.certification("SC-400")
+                .unwrap()
+                .counts_until()
+                .unwrap()
+                .to_string(),
+            "2026-05-31"
+        );
+        assert_eq!(
+            r.paths
+                .smb
+                .keeps_tenants_grown_into
+                .as_ref()
+                .unwrap()
+                .get_ref(),
+            "enterprise"
+        );
+    }
+
+    #[test]
+    fn bands_compile_to_exact_integer_edges() {
+        assert_eq!(
+            band("{ above = 300 }").unwrap().compile(1),
+            IntBand {
+                lo: 301,
+                hi: i64::MAX
+            }
+        );
+        assert_eq!(
+            band("{ at_least = 5, at_most = 300 }").unwrap().compile(1),
+            IntBand { lo: 5, hi: 300 }
+        );
+        assert_eq!(
+            band("{ at_least = 600 }").unwrap().compile(100),
+            IntBand {
+                lo: 60000,
+                hi: i64::MAX
+            }
+        );
+        assert_eq!(
+            band("{ above = 12000 }").unwrap().compile(100),
+            IntBand {
+                lo: 1200001,
+                hi: i64::MAX
+            }
+        );
+        assert_eq!(
+            band("{ above = 0, at_most = 12000 }").unwrap().compile(100),
+            IntBand { lo: 1, hi: 1200000 }
+        );
+        assert_eq!(
+            band("{ below = 10.005 }").unwrap().compile(100),
+            IntBand {
+                lo: i64::MIN,
+                hi: 1000
+            }
+        );
+    }
+
+    #[test]
+    fn bad_bands_are_refused() {
+        assert!(
+            band("{ above = 3, at_least = 4 }")
+                .unwrap_err()
+                .message()
+                .contains("not both")
+        );
+        assert!(band("{ }").unwrap_err().message().contains("at least one"));
+        assert!(
+            band("{ at_least = 10, at_most = 5 }")
+                .unwrap_err()
+                .message()
+                .contains("empty")
+        );
+        assert!(
+            band("{ over = 10 }")
+                .unwrap_err()
+                .message()
+                .contains("unknown field")
+        );
+    }
+
+    #[test]
+    fn associations_match_loosely_and_say_if_they_count() {
+        let r = Ruleset::built_in();
+        assert_eq!(
+            r.associations.lookup(Side::M365, "csp tier 1"),
+            Some(("CSP Tier1".into(), true))
+        );
+        assert_eq!(
+            r.associations.lookup(Side::M365, "DPOR"),
+            Some(("DPOR".into(), false))
+        );
+        assert_eq!(r.associations.lookup(Side::Azure, "DPOR"), None);
+    }
+}

@@ -1,0 +1,569 @@
+//! A scenario resolved and validated: `extends` merged, groups expanded, certifications
+//! and associations looked up in the ruleset, change targets found.
+
+pub mod import;
+pub mod layers;
+pub mod model;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::error::{Error, Result, Source};
+use crate::month::{DayOrMonth, Month};
+use crate::rules::{Ruleset, Side};
+pub use import::History;
+use layers::{FileSetting, Merged};
+pub use model::ChangeOp;
+
+pub const DEFAULT_MONTHS: u32 = 24;
+
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub description: Option<String>,
+    /// The `extends` chain, root first; the last is the file the user named.
+    pub files: Vec<PathBuf>,
+    pub start: Month,
+    pub months: u32,
+    pub rules: Ruleset,
+    pub people: Vec<Person>,
+    /// Imported tenants (ids `0..history.names.len()`).
+    pub history: Option<(PathBuf, History)>,
+    /// Declared tenants after `count` expansion (ids follow the imported ones).
+    pub tenants: Vec<Tenant>,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub name: String,
+    pub certs: Vec<HeldCert>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldCert {
+    /// Index into `rules.certifications`.
+    pub cert: usize,
+    pub passed: DayOrMonth,
+    /// The last day on which it counts (expiry, non-renewal or retirement); `None`: never ends.
+    pub counts_until: Option<NaiveDate>,
+    pub probability: Decimal,
+}
+
+impl HeldCert {
+    /// RULES.md §5: counts in month m when passed by the end of m and still valid on its last day.
+    pub fn counts_in(&self, month: Month) -> bool {
+        self.passed.month() <= month
+            && self
+                .counts_until
+                .is_none_or(|until| month.last_day() <= until)
+    }
+}
+
+/// An association as written (catalog spelling) and whether the ruleset counts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Association {
+    pub name: String,
+    pub counts: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tenant {
+    pub name: String,
+    /// The `[[tenants]]` entry a `count` group member was expanded from.
+    pub group: Option<String>,
+    pub since: Option<Month>,
+    pub until: Option<Month>,
+    pub seats: Decimal,
+    pub active: Decimal,
+    pub acr: Decimal,
+    /// `None`: not given, which counts.
+    pub m365: Option<Association>,
+    pub azure: Option<Association>,
+    pub probability: Decimal,
+}
+
+impl Tenant {
+    pub fn is_customer(&self, month: Month) -> bool {
+        self.since.is_none_or(|s| s <= month) && self.until.is_none_or(|u| month <= u)
+    }
+}
+
+/// Which tenants a change applies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    All,
+    /// Tenant ids, ascending.
+    Tenants(Vec<u32>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// As written: a tenant, a group or "*".
+    pub written: String,
+    pub target: Target,
+    pub month: Month,
+    /// Last month of a recurring change; `None`: the end of the projection.
+    pub until: Option<Month>,
+    pub seats: Option<ChangeOp>,
+    pub active: Option<ChangeOp>,
+    pub acr: Option<ChangeOp>,
+    pub m365: Option<Association>,
+    pub azure: Option<Association>,
+}
+
+impl Scenario {
+    /// Loads a scenario file and everything it refers to. `rules_override` is `--rules`.
+    pub fn load(path: &Path, rules_override: Option<&Path>) -> Result<Scenario> {
+        let merged = layers::merge(layers::load_chain(path)?)?;
+        let rules = match (rules_override, &merged.rules) {
+            (Some(p), _) => Ruleset::load(p)?,
+            (None, Some(setting)) => load_setting(&merged, setting, "ruleset", Ruleset::load)?,
+            (None, None) => Ruleset::built_in(),
+        };
+        resolve(merged, rules)
+    }
+
+    /// Parses a scenario from text, as if read from `path` (tests and the library API).
+    pub fn from_str(path: &str, text: &str) -> Result<Scenario> {
+        let source = Source {
+            path: path.into(),
+            text: text.to_string(),
+        };
+        let file = source.parse_toml()?;
+        let merged = layers::merge(vec![layers::Layer { source, file }])?;
+        let rules = match &merged.rules {
+            Some(setting) => load_setting(&merged, setting, "ruleset", Ruleset::load)?,
+            None => Ruleset::built_in(),
+        };
+        resolve(merged, rules)
+    }
+
+    pub fn tenant_count(&self) -> usize {
+        self.history_len() + self.tenants.len()
+    }
+
+    pub fn history_len(&self) -> usize {
+        self.history.as_ref().map_or(0, |(_, h)| h.names.len())
+    }
+
+    pub fn tenant_name(&self, id: usize) -> &str {
+        match id.checked_sub(self.history_len()) {
+            None => &self.history.as_ref().expect("id below history_len").1.names[id],
+            Some(k) => &self.tenants[k].name,
+        }
+    }
+
+    /// The last projected month.
+    pub fn end(&self) -> Month {
+        self.start + (self.months as i32 - 1)
+    }
+}
+
+/// Reads a file named by a setting; a missing file is reported at the setting.
+fn load_setting<T>(
+    merged: &Merged,
+    setting: &FileSetting,
+    what: &str,
+    load: impl FnOnce(&Path) -> Result<T>,
+) -> Result<T> {
+    if !setting.path.exists() {
+        let src = &merged.layers[setting.layer].source;
+        return Err(src.at(
+            setting.written.span(),
+            format!("the {what} {} does not exist", setting.path.display()),
+        ));
+    }
+    load(&setting.path)
+}
+
+fn resolve(merged: Merged, rules: Ruleset) -> Result<Scenario> {
+    let leaf = merged.layers.last().expect("a chain has at least one file");
+    let start = merged.start.ok_or_else(|| {
+        Error::Input(format!(
+            "{}: no `start` month: add a line such as start = \"2027-01\" (here or in a scenario it extends)",
+            leaf.source.display_path()
+        ))
+    })?;
+    let months = merged.months.unwrap_or(DEFAULT_MONTHS);
+
+    let history = match &merged.history {
+        Some(s) => Some((
+            s.path.clone(),
+            load_setting(&merged, s, "history", |p| import::read_history(p, &rules))?,
+        )),
+        None => None,
+    };
+    let people = resolve_people(&merged, &rules)?;
+    let tenants = resolve_tenants(&merged, &rules, history.as_ref().map(|(_, h)| h))?;
+    let changes = resolve_changes(&merged, &rules, history.as_ref().map(|(_, h)| h), &tenants)?;
+
+    Ok(Scenario {
+        name: merged.name.clone(),
+        description: merged.description.clone(),
+        files: merged
+            .layers
+            .iter()
+            .map(|l| l.source.path.clone())
+            .collect(),
+        start,
+        months,
+        rules,
+        people,
+        history,
+        tenants,
+        changes,
+    })
+}
+
+/// How a certification's end is given.
+enum Ending {
+    Renewed,
+    NotRenewed,
+    Expires(DayOrMonth),
+}
+
+/// Looks a certification up and works out the last day it counts.
+fn held_cert(
+    rules: &Ruleset,
+    cert: &str,
+    passed: DayOrMonth,
+    ending: Ending,
+    probability: Decimal,
+) -> std::result::Result<HeldCert, String> {
+    let index = rules.certification_index(cert).ok_or_else(|| {
+        format!(
+            "unknown certification \"{cert}\"; the ruleset knows: {}",
+            rules.known_certifications()
+        )
+    })?;
+    let entry = &rules.certifications[index];
+    if let Some(retired) = entry.retired {
+        if passed.first_day() > retired.last_day() {
+            let instead = entry
+                .replaced_by
+                .as_ref()
+                .map(|r| format!("; {} replaces it", r.get_ref()))
+                .unwrap_or_default();
+            return Err(format!(
+                "{} retired on {retired}, so it cannot be passed on {passed}{instead}",
+                entry.label()
+            ));
+        }
+    }
+    let expiry = match ending {
+        Ending::Renewed => None,
+        Ending::NotRenewed => Some(
+            passed
+                .first_day()
+                .checked_add_months(chrono::Months::new(12))
+                .and_then(|d| d.pred_opt())
+                .unwrap_or(NaiveDate::MAX),
+        ),
+        Ending::Expires(e) => {
+            if e.last_day() < passed.first_day() {
+                return Err(format!("it expires ({e}) before it is passed ({passed})"));
+            }
+            Some(e.last_day())
+        }
+    };
+    let counts_until = match (expiry, entry.counts_until()) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    Ok(HeldCert {
+        cert: index,
+        passed,
+        counts_until,
+        probability,
+    })
+}
+
+fn resolve_people(merged: &Merged, rules: &Ruleset) -> Result<Vec<Person>> {
+    let mut people: Vec<Person> = Vec::new();
+    if let Some(setting) = &merged.people_csv {
+        let rows = load_setting(merged, setting, "people CSV", import::read_people)?;
+        for row in rows {
+            let ending = row.expires.map_or(Ending::Renewed, Ending::Expires);
+            let cert = held_cert(rules, &row.cert, row.passed, ending, Decimal::ONE)
+                .map_err(|m| crate::error::csv_error(&setting.path, row.line, m))?;
+            match people.iter_mut().find(|p| p.name == row.person) {
+                Some(p) => p.certs.push(cert),
+                None => people.push(Person {
+                    name: row.person,
+                    certs: vec![cert],
+                }),
+            }
+        }
+    }
+    for from in &merged.people {
+        let src = &merged.layers[from.layer].source;
+        let p = &from.entry;
+        let mut certs = Vec::new();
+        for c in &p.certs {
+            let ending = match (&c.renew, &c.expires) {
+                (Some(r), Some(_)) if !*r.get_ref() => {
+                    return Err(src.at(r.span(), "give `renew = false` or `expires`, not both"));
+                }
+                (_, Some(e)) => Ending::Expires(*e.get_ref()),
+                (Some(r), None) if !*r.get_ref() => Ending::NotRenewed,
+                _ => Ending::Renewed,
+            };
+            let probability = c.probability.map_or(Decimal::ONE, |p| p.0);
+            let held = held_cert(
+                rules,
+                c.cert.get_ref(),
+                *c.passed.get_ref(),
+                ending,
+                probability,
+            )
+            .map_err(|m| {
+                let span = if m.contains("expires (") {
+                    c.expires.as_ref().expect("only with expires").span()
+                } else {
+                    c.cert.span()
+                };
+                src.at(span, m)
+            })?;
+            certs.push(held);
+        }
+        // A person also listed in the people CSV gains these certifications.
+        match people.iter_mut().find(|q| q.name == *p.name.get_ref()) {
+            Some(q) => q.certs.extend(certs),
+            None => people.push(Person {
+                name: p.name.get_ref().clone(),
+                certs,
+            }),
+        }
+    }
+    Ok(people)
+}
+
+fn association(
+    rules: &Ruleset,
+    side: Side,
+    written: &toml::Spanned<String>,
+    src: &Source,
+) -> Result<Association> {
+    match rules.associations.lookup(side, written.get_ref()) {
+        Some((name, counts)) => Ok(Association { name, counts }),
+        None => Err(src.at(
+            written.span(),
+            format!(
+                "unknown {} association \"{}\"; use one of: {}",
+                side_label(side),
+                written.get_ref(),
+                rules.associations.known(side)
+            ),
+        )),
+    }
+}
+
+fn side_label(side: Side) -> &'static str {
+    match side {
+        Side::M365 => "M365",
+        Side::Azure => "Azure",
+    }
+}
+
+fn resolve_tenants(
+    merged: &Merged,
+    rules: &Ruleset,
+    history: Option<&History>,
+) -> Result<Vec<Tenant>> {
+    let mut tenants: Vec<Tenant> = Vec::new();
+    let imported: HashMap<&str, ()> = history
+        .map(|h| h.names.iter().map(|n| (n.as_str(), ())).collect())
+        .unwrap_or_default();
+    let mut declared: HashMap<String, ()> = HashMap::new();
+    for from in &merged.tenants {
+        let src = &merged.layers[from.layer].source;
+        let t = &from.entry;
+        let name = t.name.get_ref();
+        if let (Some(since), Some(until)) = (t.since, &t.until) {
+            if *until.get_ref() < since {
+                return Err(src.at(
+                    until.span(),
+                    format!("until ({}) is before since ({since})", until.get_ref()),
+                ));
+            }
+        }
+        if t.every.is_some() && t.count.is_none() {
+            let every = t.every.as_ref().expect("checked");
+            return Err(src.at(
+                every.span(),
+                "`every` spaces out the wins of a group: give `count` too",
+            ));
+        }
+        if t.count.is_some()
+            && t.since.is_none()
+            && t.every.as_ref().is_some_and(|e| e.get_ref().0 > 0)
+        {
+            return Err(src.at(
+                t.name.span(),
+                "a group won `every` few months needs a `since` month for its first win",
+            ));
+        }
+        let base = Tenant {
+            name: name.clone(),
+            group: None,
+            since: t.since,
+            until: t.until.as_ref().map(|u| *u.get_ref()),
+            seats: t.seats.0,
+            active: t.active.0,
+            acr: t.acr.0,
+            m365: t
+                .m365
+                .as_ref()
+                .map(|a| association(rules, Side::M365, a, src))
+                .transpose()?,
+            azure: t
+                .azure
+                .as_ref()
+                .map(|a| association(rules, Side::Azure, a, src))
+                .transpose()?,
+            probability: t.probability.map_or(Decimal::ONE, |p| p.0),
+        };
+        let members: Vec<Tenant> = match t.count {
+            None => vec![base],
+            Some(count) => {
+                let every = t.every.as_ref().map_or(0, |e| e.get_ref().0) as i32;
+                (0..count.0 as i32)
+                    .map(|k| Tenant {
+                        name: format!("{name} {}", k + 1),
+                        group: Some(name.clone()),
+                        since: base.since.map(|s| s + k * every),
+                        ..base.clone()
+                    })
+                    .collect()
+            }
+        };
+        for m in &members {
+            if let (Some(since), Some(until)) = (m.since, m.until) {
+                if until < since {
+                    return Err(src.at(
+                        t.name.span(),
+                        format!(
+                            "member \"{}\" would be won in {since}, after its `until` ({until})",
+                            m.name
+                        ),
+                    ));
+                }
+            }
+            if imported.contains_key(m.name.as_str()) {
+                return Err(src.at(t.name.span(), format!("tenant \"{}\" is also in the history CSV; change it with [[changes]] instead", m.name)));
+            }
+            if declared.insert(m.name.clone(), ()).is_some()
+                || (t.count.is_some() && declared.contains_key(name))
+            {
+                return Err(src.at(
+                    t.name.span(),
+                    format!("tenant name \"{}\" is used twice", m.name),
+                ));
+            }
+        }
+        tenants.extend(members);
+    }
+    // A group name must not also be a tenant's name, or a change could not tell them apart.
+    for t in &tenants {
+        if let Some(g) = &t.group {
+            if tenants.iter().any(|o| o.group.is_none() && o.name == *g) {
+                return Err(Error::Input(format!(
+                    "\"{g}\" names both a group and a single tenant; rename one of them"
+                )));
+            }
+        }
+    }
+    Ok(tenants)
+}
+
+fn resolve_changes(
+    merged: &Merged,
+    rules: &Ruleset,
+    history: Option<&History>,
+    tenants: &[Tenant],
+) -> Result<Vec<Change>> {
+    let offset = history.map_or(0, |h| h.names.len());
+    let mut by_name: HashMap<&str, Vec<u32>> = HashMap::new();
+    if let Some(h) = history {
+        for (i, n) in h.names.iter().enumerate() {
+            by_name.entry(n.as_str()).or_default().push(i as u32);
+        }
+    }
+    for (i, t) in tenants.iter().enumerate() {
+        let id = (offset + i) as u32;
+        by_name.entry(t.name.as_str()).or_default().push(id);
+        if let Some(g) = &t.group {
+            by_name.entry(g.as_str()).or_default().push(id);
+        }
+    }
+
+    let mut changes = Vec::new();
+    for from in &merged.changes {
+        let src = &merged.layers[from.layer].source;
+        let c = &from.entry;
+        let written = c.tenant.get_ref();
+        let target = if written.trim() == "*" {
+            Target::All
+        } else {
+            match by_name.get(written.as_str()) {
+                Some(ids) => Target::Tenants(ids.clone()),
+                None => {
+                    let near = by_name
+                        .keys()
+                        .find(|k| k.eq_ignore_ascii_case(written))
+                        .map(|k| format!(" (did you mean \"{k}\"?)"))
+                        .unwrap_or_default();
+                    return Err(src.at(
+                        c.tenant.span(),
+                        format!("no tenant or group is named \"{written}\"{near}"),
+                    ));
+                }
+            }
+        };
+        let ops = [&c.seats, &c.active, &c.acr];
+        if ops.iter().all(|o| o.is_none()) && c.m365.is_none() && c.azure.is_none() {
+            return Err(src.at(
+                c.tenant.span(),
+                "this change changes nothing: give seats, active, acr, m365 or azure",
+            ));
+        }
+        if let Some(until) = &c.until {
+            if !ops
+                .iter()
+                .any(|o| o.as_ref().is_some_and(|o| o.get_ref().is_recurring()))
+            {
+                return Err(src.at(until.span(), "`until` ends a recurring change (\"+N/month\" or \"+N%/month\"); this change has none"));
+            }
+            if *until.get_ref() < c.month {
+                return Err(src.at(
+                    until.span(),
+                    format!("until ({}) is before month ({})", until.get_ref(), c.month),
+                ));
+            }
+        }
+        changes.push(Change {
+            written: written.clone(),
+            target,
+            month: c.month,
+            until: c.until.as_ref().map(|u| *u.get_ref()),
+            seats: c.seats.as_ref().map(|o| *o.get_ref()),
+            active: c.active.as_ref().map(|o| *o.get_ref()),
+            acr: c.acr.as_ref().map(|o| *o.get_ref()),
+            m365: c
+                .m365
+                .as_ref()
+                .map(|a| association(rules, Side::M365, a, src))
+                .transpose()?,
+            azure: c
+                .azure
+                .as_ref()
+                .map(|a| association(rules, Side::Azure, a, src))
+                .transpose()?,
+        });
+    }
+    Ok(changes)
+}

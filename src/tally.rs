@@ -1,0 +1,180 @@
+//! Facts -> per month and path, the counts the scoring core needs: how many tenants
+//! contribute and deploy on each side, eligible ACR and protected users.
+//!
+//! Each tenant is visited once; its trailing-twelve-month ACR is a running sum and its
+//! band membership a bitmask per month, so the cost is linear in tenants x months.
+
+use std::ops::AddAssign;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::facts::{Facts, TenantFacts};
+use crate::month::Month;
+use crate::rules::{IntBand, PathId, PathRules, Ruleset};
+
+/// What one path counts in one month, before comparing with the year before.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// Tenants in the Azure net-customer-adds band.
+    pub azure_customers: u32,
+    /// Tenants in the path's M365 band.
+    pub m365_customers: u32,
+    pub azure_deployments: u32,
+    pub m365_deployments: u32,
+    /// Sum of TTM Security ACR, in cents, over tenants in the Azure usage band.
+    pub azure_eligible_acr_cents: i64,
+    /// Sum of active seats over tenants in the M365 band.
+    pub m365_protected_users: u64,
+}
+
+impl AddAssign for Tally {
+    fn add_assign(&mut self, o: Tally) {
+        self.azure_customers += o.azure_customers;
+        self.m365_customers += o.m365_customers;
+        self.azure_deployments += o.azure_deployments;
+        self.m365_deployments += o.m365_deployments;
+        self.azure_eligible_acr_cents += o.azure_eligible_acr_cents;
+        self.m365_protected_users += o.m365_protected_users;
+    }
+}
+
+const M365: u8 = 1;
+const AZURE_NCA: u8 = 2;
+const AZURE_DEPLOY: u8 = 4;
+const AZURE_USAGE: u8 = 8;
+
+/// A path's bands as integer ranges (seats; ACR in cents).
+#[derive(Debug, Clone, Copy)]
+struct CompiledPath {
+    m365_seats: IntBand,
+    azure_nca: IntBand,
+    azure_deploy: IntBand,
+    azure_usage: IntBand,
+    /// An M365 deployment needs `active * den >= num * seats`.
+    share_num: i128,
+    share_den: i128,
+    /// RULES.md §3 "SMB stays SMB": the path whose bands a tenant may grow into and still count here.
+    keeps_grown_into: Option<usize>,
+}
+
+impl CompiledPath {
+    fn new(p: &PathRules) -> CompiledPath {
+        let share = p.deployments.m365_min_active_share.0;
+        CompiledPath {
+            m365_seats: p.bands.m365_seats.compile(1),
+            azure_nca: p.bands.azure_net_customer_adds.compile(100),
+            azure_deploy: p.bands.azure_deployments.compile(100),
+            azure_usage: p.bands.azure_usage_growth.compile(100),
+            share_num: share.mantissa(),
+            share_den: 10i128.pow(share.scale()),
+            keeps_grown_into: p.keeps_tenants_grown_into.as_ref().map(|k| {
+                match k.get_ref().as_str() {
+                    "smb" => PathId::Smb.index(),
+                    _ => PathId::Enterprise.index(),
+                }
+            }),
+        }
+    }
+
+    #[inline]
+    fn bands(&self, seats: u32, ttm: i64) -> u8 {
+        (self.m365_seats.contains(seats as i64) as u8 * M365)
+            | (self.azure_nca.contains(ttm) as u8 * AZURE_NCA)
+            | (self.azure_deploy.contains(ttm) as u8 * AZURE_DEPLOY)
+            | (self.azure_usage.contains(ttm) as u8 * AZURE_USAGE)
+    }
+}
+
+/// Tallies for every month of `first ..= last`, `[enterprise, smb]` each.
+/// `facts` must start at least 23 months before `first` (TTM at `first - 12`).
+pub fn tally(facts: &Facts, rules: &Ruleset, first: Month, last: Month) -> Vec<[Tally; 2]> {
+    let paths = PathId::ALL.map(|p| CompiledPath::new(rules.paths.get(p)));
+    let offset = first.since(facts.origin);
+    assert!(
+        offset >= 23,
+        "facts start {} months before the first tallied month; 23 are needed",
+        offset
+    );
+    let count = (last.since(first) + 1).max(0) as usize;
+    let offset = offset as usize;
+
+    let fold = |mut acc: Scratch, t: usize| {
+        acc.add_tenant(facts.tenant(t), &paths, offset);
+        acc
+    };
+    let scratch = || Scratch::new(count, facts.months);
+    (0..facts.tenants)
+        .into_par_iter()
+        .with_min_len(256)
+        .fold(scratch, fold)
+        .map(|s| s.tallies)
+        .reduce(
+            || vec![[Tally::default(); 2]; count],
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(b) {
+                    x[0] += y[0];
+                    x[1] += y[1];
+                }
+                a
+            },
+        )
+}
+
+/// One worker's running tallies and reusable buffers (no allocation per tenant).
+struct Scratch {
+    tallies: Vec<[Tally; 2]>,
+    ttm: Vec<i64>,
+    bands: Vec<[u8; 2]>,
+}
+
+impl Scratch {
+    fn new(count: usize, months: usize) -> Scratch {
+        Scratch {
+            tallies: vec![[Tally::default(); 2]; count],
+            ttm: vec![0; months],
+            bands: vec![[0; 2]; months],
+        }
+    }
+
+    fn add_tenant(&mut self, f: TenantFacts<'_>, paths: &[CompiledPath; 2], offset: usize) {
+        // Bands are needed from a year before the first tallied month (stays-SMB looks a
+        // year back), and TTM needs the 11 months before that.
+        let from = offset - 12;
+        let mut ttm: i64 = f.acr_cents[from - 11..from].iter().sum();
+        for i in from..f.acr_cents.len() {
+            ttm += f.acr_cents[i];
+            if i >= 12 {
+                ttm -= f.acr_cents[i - 12];
+            }
+            self.ttm[i] = ttm;
+            self.bands[i] = [
+                paths[0].bands(f.seats[i], ttm),
+                paths[1].bands(f.seats[i], ttm),
+            ];
+        }
+        for (k, slot) in self.tallies.iter_mut().enumerate() {
+            let i = offset + k;
+            for (p, rules) in paths.iter().enumerate() {
+                let mut b = self.bands[i][p];
+                if let Some(q) = rules.keeps_grown_into {
+                    b |= self.bands[i - 12][p] & self.bands[i][q];
+                }
+                let (seats, active, ttm) = (f.seats[i], f.active[i], self.ttm[i]);
+                let t = &mut slot[p];
+                t.azure_customers += (b & AZURE_NCA != 0) as u32;
+                t.m365_customers += (b & M365 != 0) as u32;
+                t.azure_deployments += (b & AZURE_DEPLOY != 0) as u32;
+                let deployed = b & M365 != 0
+                    && active as i128 * rules.share_den >= rules.share_num * seats as i128;
+                t.m365_deployments += deployed as u32;
+                if b & AZURE_USAGE != 0 {
+                    t.azure_eligible_acr_cents += ttm;
+                }
+                if b & M365 != 0 {
+                    t.m365_protected_users += active as u64;
+                }
+            }
+        }
+    }
+}
