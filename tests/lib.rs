@@ -1,0 +1,6 @@
+//! One integration test binary (built once, fast to link), one module per concern.
+
+mod bad_input;
+mod cli;
+mod scoring;
+mod support;

@@ -1,0 +1,677 @@
+//! The scoring rules end to end: scenario text in, points out (RULES.md §3–§8).
+
+use pcsim::facts::Facts;
+use pcsim::month::Month;
+use pcsim::rules::{BUILT_IN, PathId};
+use pcsim::scenario::Scenario;
+use pcsim::score::{Metric, PathScore};
+use pcsim::simulate::{Projection, simulate};
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+use crate::support::{folder, project};
+
+const ENT: PathId = PathId::Enterprise;
+const SMB: PathId = PathId::Smb;
+
+fn month(text: &str) -> Month {
+    text.parse().unwrap()
+}
+
+fn at<'a>(p: &'a Projection, m: &str, path: PathId) -> &'a PathScore {
+    p.months
+        .iter()
+        .find(|s| s.month == month(m))
+        .unwrap_or_else(|| panic!("{m} is projected"))
+        .path(path)
+}
+
+/// One tenant won in the first projected month (2027-01), so it is a net add.
+fn new_tenant(fields: &str) -> Projection {
+    project(&format!(
+        "name = \"edge\"\nstart = \"2027-01\"\nmonths = 1\n[[tenants]]\nname = \"A\"\nsince = \"2027-01\"\n{fields}\n"
+    ))
+}
+
+fn points(p: &Projection, path: PathId, metric: Metric) -> Decimal {
+    p.months[0].path(path).points(metric)
+}
+
+#[test]
+fn m365_seat_band_edges() {
+    let nca = |seats: u32| {
+        let p = new_tenant(&format!("seats = {seats}\nactive = {seats}"));
+        (
+            points(&p, ENT, Metric::NetCustomerAdds),
+            points(&p, SMB, Metric::NetCustomerAdds),
+        )
+    };
+    assert_eq!(nca(4), (dec!(0), dec!(0)), "4 seats is below the SMB band");
+    assert_eq!(
+        nca(5),
+        (dec!(0), dec!(4)),
+        "5 seats is SMB: 4 points per net add"
+    );
+    assert_eq!(nca(300), (dec!(0), dec!(4)), "300 seats is still SMB");
+    assert_eq!(
+        nca(301),
+        (dec!(2), dec!(0)),
+        "301 seats is Enterprise: 2 points per net add"
+    );
+}
+
+#[test]
+fn azure_net_customer_add_edge_is_600_usd_ttm() {
+    let p = new_tenant("acr = 599.99");
+    assert_eq!(points(&p, ENT, Metric::NetCustomerAdds), dec!(0));
+    assert_eq!(points(&p, SMB, Metric::NetCustomerAdds), dec!(0));
+    let p = new_tenant("acr = 600");
+    assert_eq!(points(&p, ENT, Metric::NetCustomerAdds), dec!(2));
+    assert_eq!(points(&p, SMB, Metric::NetCustomerAdds), dec!(4));
+}
+
+#[test]
+fn azure_deployment_edges_750_and_12000() {
+    let deploy = |acr: &str| {
+        let p = new_tenant(&format!("acr = {acr}"));
+        (
+            points(&p, ENT, Metric::Deployments),
+            points(&p, SMB, Metric::Deployments),
+        )
+    };
+    assert_eq!(deploy("749.99"), (dec!(0), dec!(0)));
+    assert_eq!(deploy("750"), (dec!(0), dec!(3.33)));
+    assert_eq!(
+        deploy("12000"),
+        (dec!(0), dec!(3.33)),
+        "12,000 is the top of the SMB band"
+    );
+    assert_eq!(
+        deploy("12000.01"),
+        (dec!(3.33), dec!(0)),
+        "above 12,000 is Enterprise"
+    );
+}
+
+#[test]
+fn azure_usage_band_edges() {
+    // Growth is the TTM itself for a tenant won this month: 12,000 USD is SMB (16 points of
+    // 750, capped at 20 -> 16), 12,000.01 is Enterprise (9 full steps of 1,250).
+    let usage = |acr: &str| {
+        let p = new_tenant(&format!("acr = {acr}"));
+        (
+            points(&p, ENT, Metric::UsageGrowth),
+            points(&p, SMB, Metric::UsageGrowth),
+        )
+    };
+    assert_eq!(usage("12000"), (dec!(0), dec!(16)));
+    assert_eq!(usage("12000.01"), (dec!(9), dec!(0)));
+    assert_eq!(usage("749.99"), (dec!(0), dec!(0)), "not a full 750 step");
+    assert_eq!(usage("750"), (dec!(0), dec!(1)));
+}
+
+#[test]
+fn m365_deployment_needs_15_percent_active() {
+    let p = new_tenant("seats = 1000\nactive = 149");
+    assert_eq!(
+        points(&p, ENT, Metric::Deployments),
+        dec!(0),
+        "14.9% active does not deploy"
+    );
+    assert_eq!(
+        points(&p, ENT, Metric::NetCustomerAdds),
+        dec!(2),
+        "but the tenant is still a net add"
+    );
+    let p = new_tenant("seats = 1000\nactive = 150");
+    assert_eq!(
+        points(&p, ENT, Metric::Deployments),
+        dec!(3.33),
+        "15% active deploys"
+    );
+    let p = new_tenant("seats = 20\nactive = 3");
+    assert_eq!(
+        points(&p, SMB, Metric::Deployments),
+        dec!(3.33),
+        "3 of 20 is exactly 15%"
+    );
+}
+
+#[test]
+fn smb_stays_smb_on_the_m365_side() {
+    // 200 seats (SMB) a year ago, grown to 400 (Enterprise) in 2026-06.
+    let p = project(
+        r#"
+name = "grown"
+start = "2027-01"
+months = 7
+[[tenants]]
+name = "Grower"
+seats = 200
+active = 100
+[[changes]]
+tenant = "Grower"
+month = "2026-06"
+seats = 400
+active = 400
+"#,
+    );
+    // 2027-01: SMB a year ago and Enterprise now, so it still counts as SMB on both sides
+    // of the comparison (no net add) and its protected users grow 100 -> 400 on SMB.
+    assert_eq!(
+        at(&p, "2027-01", SMB).points(Metric::NetCustomerAdds),
+        dec!(0)
+    );
+    assert_eq!(
+        at(&p, "2027-01", SMB).points(Metric::UsageGrowth),
+        dec!(6),
+        "300 users / 50"
+    );
+    assert_eq!(
+        at(&p, "2027-01", ENT).points(Metric::NetCustomerAdds),
+        dec!(2),
+        "and it is an Enterprise add too"
+    );
+    assert_eq!(
+        at(&p, "2027-01", ENT).points(Metric::UsageGrowth),
+        dec!(3),
+        "400 users / 125"
+    );
+    // 2027-07: a year after the growth it was already Enterprise a year ago, so it no
+    // longer counts as SMB now, while the year-ago month still does: SMB loses it.
+    assert_eq!(at(&p, "2027-07", SMB).points(Metric::UsageGrowth), dec!(0));
+    assert_eq!(at(&p, "2027-07", SMB).detail.now.m365_customers, 0);
+    assert_eq!(at(&p, "2027-07", SMB).detail.year_ago.m365_customers, 1);
+}
+
+#[test]
+fn smb_stays_smb_on_the_azure_side() {
+    // TTM 10,800 (SMB usage band) a year ago; 1,500 a month from 2026-02 gives 18,000 now.
+    let p = project(
+        r#"
+name = "azure grower"
+start = "2027-01"
+months = 1
+[[tenants]]
+name = "Grower"
+acr = 900
+[[changes]]
+tenant = "Grower"
+month = "2026-02"
+acr = 1500
+"#,
+    );
+    // Still SMB: growth 18,000 - 10,800 = 7,200 -> 9 full steps of 750.
+    assert_eq!(at(&p, "2027-01", SMB).detail.azure_growth_cents, 720_000);
+    assert_eq!(at(&p, "2027-01", SMB).points(Metric::UsageGrowth), dec!(9));
+    // Enterprise: 18,000 - 0 (it was not in the Enterprise band a year ago) -> 14 steps of 1,250.
+    assert_eq!(at(&p, "2027-01", ENT).points(Metric::UsageGrowth), dec!(14));
+    // Deployments: SMB keeps it on both sides (no net), Enterprise gains it.
+    assert_eq!(at(&p, "2027-01", SMB).points(Metric::Deployments), dec!(0));
+    assert_eq!(
+        at(&p, "2027-01", ENT).points(Metric::Deployments),
+        dec!(3.33)
+    );
+}
+
+#[test]
+fn wins_age_out_of_the_twelve_month_window() {
+    let p = project(
+        r#"
+name = "one win"
+start = "2027-01"
+months = 13
+[[tenants]]
+name = "Win"
+since = "2027-01"
+seats = 50
+active = 20
+"#,
+    );
+    for m in ["2027-01", "2027-06", "2027-12"] {
+        assert_eq!(
+            at(&p, m, SMB).points(Metric::NetCustomerAdds),
+            dec!(4),
+            "{m}"
+        );
+        assert_eq!(
+            at(&p, m, SMB).points(Metric::Deployments),
+            dec!(3.33),
+            "{m}"
+        );
+    }
+    assert_eq!(
+        at(&p, "2028-01", SMB).points(Metric::NetCustomerAdds),
+        dec!(0),
+        "a year on it counts on both sides"
+    );
+    assert_eq!(at(&p, "2028-01", SMB).points(Metric::Deployments), dec!(0));
+}
+
+#[test]
+fn churn_after_until_counts_against_the_year_before() {
+    let p = project(
+        r#"
+name = "churn"
+start = "2027-01"
+months = 3
+[[tenants]]
+name = "Old"
+seats = 50
+active = 20
+until = "2027-01"
+[[tenants]]
+name = "New"
+since = "2027-01"
+seats = 60
+active = 20
+"#,
+    );
+    assert_eq!(at(&p, "2027-01", SMB).detail.net_customer_adds, 1);
+    assert_eq!(
+        at(&p, "2027-02", SMB).detail.net_customer_adds,
+        0,
+        "Old churned: +1 -1"
+    );
+}
+
+fn smb_certs(people: &str, start: &str, months: u32) -> Projection {
+    project(&format!(
+        "name = \"certs\"\nstart = \"{start}\"\nmonths = {months}\n{people}"
+    ))
+}
+
+#[test]
+fn a_certification_not_renewed_counts_for_twelve_months() {
+    let p = smb_certs(
+        r#"[[people]]
+name = "Ana"
+certs = [{ cert = "Cloud and AI Security Engineer Associate", passed = "2027-02-15", renew = false }]
+"#,
+        "2027-01",
+        15,
+    );
+    let step1 = |m| at(&p, m, SMB).points(Metric::IntermediateCertifications);
+    assert_eq!(step1("2027-01"), dec!(0), "not passed yet");
+    assert_eq!(
+        step1("2027-02"),
+        dec!(4),
+        "passed in February: counts in February"
+    );
+    assert_eq!(step1("2028-01"), dec!(4), "twelfth month");
+    assert_eq!(
+        step1("2028-02"),
+        dec!(0),
+        "expired on 2028-02-15, before the end of February"
+    );
+}
+
+#[test]
+fn an_explicit_expiry_counts_through_its_day() {
+    let certs = |expires: &str| {
+        let p = smb_certs(
+            &format!(
+                "[[people]]\nname = \"Ana\"\ncerts = [{{ cert = \"SC-200\", passed = \"2026-01\", expires = \"{expires}\" }}]\n"
+            ),
+            "2027-05",
+            2,
+        );
+        (
+            at(&p, "2027-05", SMB).points(Metric::IntermediateCertifications),
+            at(&p, "2027-06", SMB).points(Metric::IntermediateCertifications),
+        )
+    };
+    assert_eq!(
+        certs("2027-06-15"),
+        (dec!(4), dec!(0)),
+        "expired before the last day of June"
+    );
+    assert_eq!(
+        certs("2027-06-30"),
+        (dec!(4), dec!(4)),
+        "valid through the last day of June"
+    );
+    assert_eq!(
+        certs("2027-06"),
+        (dec!(4), dec!(4)),
+        "a bare month means its last day"
+    );
+}
+
+#[test]
+fn retired_certifications_count_for_twelve_months_after_retirement() {
+    // SC-400 retired 2025-05-31: counts through 2026-05. AZ-500 retired 2026-08-31: through 2027-08.
+    let people = r#"
+[[people]]
+name = "Ana"
+certs = [{ cert = "SC-200", passed = "2024-01" }, { cert = "SC-400", passed = "2024-03-01" }]
+[[people]]
+name = "Ben"
+certs = [{ cert = "AZ-500", passed = "2025-01" }, { cert = "SC-401", passed = "2025-07" }]
+"#;
+    let p = smb_certs(people, "2026-05", 2);
+    assert_eq!(
+        at(&p, "2026-05", SMB).points(Metric::IntermediateCertifications),
+        dec!(24),
+        "4 + 4 + 2 x 8"
+    );
+    assert_eq!(
+        at(&p, "2026-06", SMB).points(Metric::IntermediateCertifications),
+        dec!(16),
+        "SC-400 no longer counts"
+    );
+    let p = smb_certs(people, "2027-08", 2);
+    assert_eq!(
+        at(&p, "2027-08", SMB).points(Metric::IntermediateCertifications),
+        dec!(16)
+    );
+    assert_eq!(
+        at(&p, "2027-09", SMB).points(Metric::IntermediateCertifications),
+        dec!(4),
+        "AZ-500 gone: step 1 unmet, step 3 locked"
+    );
+}
+
+/// Enterprise at exactly 70.00: certifications 40, net adds 10, usage 10, deployments 10.
+const SEVENTY: &str = r#"
+name = "exactly seventy"
+start = "2027-01"
+months = 1
+
+[[people]]
+name = "P1"
+certs = [{ cert = "Cloud and AI Security Engineer Associate", passed = "2026-01" }, { cert = "SC-200", passed = "2026-01" }, { cert = "SC-300", passed = "2026-01" }]
+[[people]]
+name = "P2"
+certs = [{ cert = "Cloud and AI Security Engineer Associate", passed = "2026-01" }, { cert = "SC-200", passed = "2026-01" }, { cert = "SC-100", passed = "2026-01" }]
+[[people]]
+name = "P3"
+certs = [{ cert = "SC-401", passed = "2026-01" }]
+[[people]]
+name = "P4"
+certs = [{ cert = "SC-401", passed = "2026-01" }]
+[[people]]
+name = "P5"
+certs = [{ cert = "SC-300", passed = "2026-01" }]
+[[people]]
+name = "P6"
+certs = [{ cert = "SC-100", passed = "2026-01" }]
+
+# Three Enterprise M365 wins: 3 adds, 3 deployments, 1,250 protected users (10 points).
+[[tenants]]
+name = "E1"
+since = "2027-01"
+seats = 400
+active = 400
+[[tenants]]
+name = "E2"
+since = "2027-01"
+seats = 400
+active = 400
+[[tenants]]
+name = "E3"
+since = "2027-01"
+seats = 450
+active = 450
+# Two Azure wins in the add band only: 2 more adds.
+[[tenants]]
+name = "A1"
+since = "2027-01"
+acr = 600
+[[tenants]]
+name = "A2"
+since = "2027-01"
+acr = 600
+"#;
+
+#[test]
+fn a_total_of_exactly_70_qualifies() {
+    let p = project(SEVENTY);
+    let e = at(&p, "2027-01", ENT);
+    assert_eq!(e.points, [dec!(10), dec!(40), dec!(10), dec!(10)]);
+    assert_eq!(e.total, dec!(70.00));
+    assert!(e.qualified);
+    assert_eq!(
+        p.summary.first_qualified[ENT.index()],
+        Some(month("2027-01"))
+    );
+}
+
+#[test]
+fn a_total_of_69_99_does_not_qualify() {
+    // The built-in points cannot sum to x.99, so a ruleset of our own pays 3.99 for SMB step 1.
+    let rules = BUILT_IN.replacen(
+        "{ step = 1, min_people = 1, points = 4 }",
+        "{ step = 1, min_people = 1, points = 3.99 }",
+        1,
+    );
+    assert_ne!(rules, BUILT_IN);
+    let scenario = r#"
+name = "just short"
+start = "2027-01"
+months = 1
+rules = "rules.toml"
+[[people]]
+name = "P1"
+certs = [{ cert = "Cloud and AI Security Engineer Associate", passed = "2026-01" }, { cert = "SC-200", passed = "2026-01" }, { cert = "SC-300", passed = "2026-01" }]
+[[people]]
+name = "P2"
+certs = [{ cert = "SC-100", passed = "2026-01" }]
+[[people]]
+name = "P3"
+certs = [{ cert = "SC-401", passed = "2026-01" }]
+[[people]]
+name = "P4"
+certs = [{ cert = "SC-401", passed = "2026-01" }]
+[[tenants]]
+name = "S"
+since = "2027-01"
+count = 3
+seats = 100
+active = 100
+[[changes]]
+tenant = "S 3"
+month = "2027-01"
+active = "+100"
+"#;
+    let dir = folder(&[("plan.toml", scenario), ("rules.toml", &rules)]);
+    let p = simulate(&Scenario::load(&dir.path().join("plan.toml"), None).unwrap()).unwrap();
+    let s = at(&p, "2027-01", SMB);
+    // 3.99 + 4 + 32; 3 adds x 4; 400 users / 50; 3 deployments.
+    assert_eq!(s.points, [dec!(12), dec!(39.99), dec!(8), dec!(10)]);
+    assert_eq!(s.total, dec!(69.99));
+    assert!(!s.qualified);
+
+    let dir = folder(&[("plan.toml", scenario), ("rules.toml", BUILT_IN)]);
+    let p = simulate(&Scenario::load(&dir.path().join("plan.toml"), None).unwrap()).unwrap();
+    assert_eq!(at(&p, "2027-01", SMB).total, dec!(70.00));
+    assert!(
+        at(&p, "2027-01", SMB).qualified,
+        "the same plan at 70.00 qualifies"
+    );
+}
+
+#[test]
+fn seventy_with_a_metric_at_zero_does_not_qualify() {
+    let p = project(
+        &SEVENTY
+            .replace("seats = 450\nactive = 450", "seats = 450\nactive = 450\n")
+            .replace("acr = 600", "acr = 0"),
+    );
+    let e = at(&p, "2027-01", ENT);
+    assert_eq!(e.points(Metric::NetCustomerAdds), dec!(6));
+    // Now a plan with 70+ but no deployments at all.
+    let no_deploy = SEVENTY
+        .replace("active = 400", "active = 10")
+        .replace("active = 450", "active = 10");
+    let p = project(&no_deploy);
+    let e = at(&p, "2027-01", ENT);
+    assert_eq!(e.points(Metric::Deployments), dec!(0));
+    assert!(!e.qualified);
+}
+
+fn facts_of(toml: &str, files: &[(&str, &str)], from: &str, to: &str) -> (Scenario, Facts) {
+    let mut all = vec![("plan.toml", toml)];
+    all.extend_from_slice(files);
+    let dir = folder(&all);
+    let s = Scenario::load(&dir.path().join("plan.toml"), None).unwrap_or_else(|e| panic!("{e}"));
+    let f = Facts::build(&s, month(from), month(to)).unwrap();
+    (s, f)
+}
+
+#[test]
+fn history_rows_gaps_carry_on_and_associations() {
+    let history = "tenant,month,seats,active,acr,m365,azure\n\
+                   H,2026-10,50,20,100.005,CSP Tier1,PAL\n\
+                   H,2026-12,60,25,200,,none\n";
+    let scenario = "name = \"h\"\nstart = \"2027-01\"\nhistory = \"h.csv\"\n\
+                    [[changes]]\ntenant = \"H\"\nmonth = \"2027-02\"\nseats = \"+10\"\nazure = \"PAL\"\n";
+    let (_, f) = facts_of(scenario, &[("h.csv", history)], "2026-09", "2027-02");
+    let t = f.tenant(0);
+    assert_eq!(
+        t.seats,
+        [0, 50, 0, 60, 60, 70],
+        "zero before, zero in the gap, carried after, +10 on top"
+    );
+    assert_eq!(t.active, [0, 20, 0, 25, 25, 25]);
+    assert_eq!(
+        t.acr_cents,
+        [0, 10001, 0, 0, 0, 20000],
+        "half-up to cents; Azure not counted from 2026-12 until it is PAL again"
+    );
+}
+
+#[test]
+fn changes_evolve_month_by_month_in_file_order() {
+    let scenario = r#"
+name = "changes"
+start = "2027-01"
+[[tenants]]
+name = "T"
+seats = 10
+active = 5
+acr = 1000
+[[changes]]
+tenant = "T"
+month = "2027-02"
+until = "2027-03"
+acr = "+10%/month"
+[[changes]]
+tenant = "T"
+month = "2027-01"
+seats = "+10/month"
+[[changes]]
+tenant = "T"
+month = "2027-03"
+seats = 100
+active = "-100"
+[[changes]]
+tenant = "T"
+month = "2027-04"
+active = "+3"
+acr = "-50%"
+"#;
+    let (_, f) = facts_of(scenario, &[], "2026-12", "2027-05");
+    let t = f.tenant(0);
+    assert_eq!(
+        t.acr_cents,
+        [100000, 100000, 110000, 121000, 60500, 60500],
+        "compounds through until, then halves once"
+    );
+    assert_eq!(
+        t.seats,
+        [10, 20, 30, 100, 110, 120],
+        "the set in March wins over the running +10 (listed before it), which goes on after"
+    );
+    assert_eq!(
+        t.active,
+        [5, 5, 5, 0, 3, 3],
+        "clamped at zero, then grows from zero"
+    );
+}
+
+#[test]
+fn groups_expand_with_staggered_wins_and_take_group_changes() {
+    let scenario = r#"
+name = "groups"
+start = "2027-01"
+[[tenants]]
+name = "SMB win"
+since = "2027-01"
+count = 3
+every = 2
+seats = 50
+active = 20
+[[changes]]
+tenant = "SMB win"
+month = "2027-04"
+seats = "+5"
+"#;
+    let (s, f) = facts_of(scenario, &[], "2027-01", "2027-05");
+    let names: Vec<&str> = s.tenants.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["SMB win 1", "SMB win 2", "SMB win 3"]);
+    assert_eq!(f.tenant(0).seats, [50, 50, 50, 55, 55]);
+    assert_eq!(f.tenant(1).seats, [0, 0, 50, 55, 55], "won in March");
+    assert_eq!(
+        f.tenant(2).seats,
+        [0, 0, 0, 0, 55],
+        "won in May, with the April change already applied"
+    );
+}
+
+#[test]
+fn extends_chains_override_and_append() {
+    let base = r#"
+name = "base"
+start = "2027-01"
+months = 12
+[[tenants]]
+name = "A"
+seats = 10
+[[tenants]]
+name = "B"
+seats = 20
+[[changes]]
+tenant = "A"
+month = "2027-02"
+seats = "+1"
+"#;
+    let mid = "extends = \"base.toml\"\nname = \"mid\"\nmonths = 6\n[[tenants]]\nname = \"B\"\nseats = 99\n";
+    let leaf = "extends = \"plans/../mid.toml\"\nname = \"leaf\"\n[[tenants]]\nname = \"C\"\nseats = 7\n\
+                [[changes]]\ntenant = \"A\"\nmonth = \"2027-03\"\nseats = \"+2\"\n";
+    let dir = folder(&[
+        ("base.toml", base),
+        ("mid.toml", mid),
+        ("leaf.toml", leaf),
+        ("plans/.keep", ""),
+    ]);
+    let s = Scenario::load(&dir.path().join("leaf.toml"), None).unwrap();
+    assert_eq!(s.name, "leaf");
+    assert_eq!(
+        (s.start, s.months),
+        (month("2027-01"), 6),
+        "start inherited from base, months from mid"
+    );
+    let tenants: Vec<(&str, Decimal)> = s
+        .tenants
+        .iter()
+        .map(|t| (t.name.as_str(), t.seats))
+        .collect();
+    assert_eq!(
+        tenants,
+        [("A", dec!(10)), ("B", dec!(99)), ("C", dec!(7))],
+        "B replaced in place, C appended"
+    );
+    assert_eq!(s.changes.len(), 2, "changes add up along the chain");
+    assert_eq!(s.files.len(), 3);
+}
+
+#[test]
+fn the_same_scenario_gives_the_same_json() {
+    let render = || {
+        pcsim::report::Format::Json
+            .report()
+            .render(&project(SEVENTY))
+    };
+    assert_eq!(render(), render());
+}

@@ -1,0 +1,28 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+
+use pcsim::scenario::Scenario;
+use pcsim::simulate::{Projection, simulate};
+
+/// Simulates a scenario given as TOML text.
+pub fn project(toml: &str) -> Projection {
+    let scenario = Scenario::from_str("test.toml", toml)
+        .unwrap_or_else(|e| panic!("scenario should load: {e}"));
+    simulate(&scenario).unwrap_or_else(|e| panic!("scenario should simulate: {e}"))
+}
+
+/// A temporary folder holding the given files.
+pub fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+pub fn repo_file(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
