@@ -22,15 +22,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<()>
     if path.is_dir() {
         return Err(fail("it is a folder".into()));
     }
-    if let Ok(target) = std::fs::canonicalize(path) {
-        if inputs
+    if let Ok(target) = std::fs::canonicalize(path)
+        && inputs
             .iter()
             .any(|i| std::fs::canonicalize(i).is_ok_and(|i| i == target))
-        {
-            return Err(fail(
-                "it is one of the input files; choose another output name".into(),
-            ));
-        }
+    {
+        return Err(fail(
+            "it is one of the input files; choose another output name".into(),
+        ));
     }
     let mut tmp = tempfile::Builder::new()
         .prefix(".pcsim-")

@@ -470,13 +470,13 @@ impl Ruleset {
                 }
                 seen.push(k);
             }
-            if let Some(r) = &c.replaced_by {
-                if self.certification(r.get_ref()).is_none() {
-                    return Err(source.at(
-                        r.span(),
-                        format!("`{}` is not in the certification catalog", r.get_ref()),
-                    ));
-                }
+            if let Some(r) = &c.replaced_by
+                && self.certification(r.get_ref()).is_none()
+            {
+                return Err(source.at(
+                    r.span(),
+                    format!("`{}` is not in the certification catalog", r.get_ref()),
+                ));
             }
         }
         for path in PathId::ALL {

@@ -236,7 +236,7 @@ mod tests {
         assert_eq!(usage_points(e, 125_000, 0), dec!(1));
         assert_eq!(usage_points(e, 125_000, 249), dec!(2));
         assert_eq!(usage_points(e, -500_000, 250), dec!(2));
-        assert_eq!(usage_points(e, 10_000_000_00, 0), dec!(20));
+        assert_eq!(usage_points(e, 1_000_000_000, 0), dec!(20));
         let s = &r.paths.smb.usage_growth;
         assert_eq!(usage_points(s, 74_999, 49), dec!(0));
         assert_eq!(usage_points(s, 75_000, 50), dec!(2));

@@ -236,12 +236,12 @@ fn causes(before: &PathScore, after: &PathScore) -> Vec<Cause> {
             let (b, a) = (&before.detail, &after.detail);
             let reason = match metric {
                 Metric::NetCustomerAdds => customer_reason(
-                    "customers",
+                    ("customer", "customers"),
                     (b.now.azure_customers + b.now.m365_customers, a.now.azure_customers + a.now.m365_customers),
                     (b.year_ago.azure_customers + b.year_ago.m365_customers, a.year_ago.azure_customers + a.year_ago.m365_customers),
                 ),
                 Metric::Deployments => customer_reason(
-                    "deployments",
+                    ("deployment", "deployments"),
                     (b.now.azure_deployments + b.now.m365_deployments, a.now.azure_deployments + a.now.m365_deployments),
                     (b.year_ago.azure_deployments + b.year_ago.m365_deployments, a.year_ago.azure_deployments + a.year_ago.m365_deployments),
                 ),
@@ -270,22 +270,25 @@ fn causes(before: &PathScore, after: &PathScore) -> Vec<Cause> {
         .collect()
 }
 
-fn customer_reason(what: &str, now: (u32, u32), year_ago: (u32, u32)) -> String {
+fn customer_reason(what: (&str, &str), now: (u32, u32), year_ago: (u32, u32)) -> String {
+    let noun = |n: u32| if n == 1 { what.0 } else { what.1 };
     let mut parts = Vec::new();
     if year_ago.1 > year_ago.0 {
+        let n = year_ago.1 - year_ago.0;
         parts.push(format!(
-            "{} more {what} counted a year earlier (wins ageing out of the twelve-month window)",
-            year_ago.1 - year_ago.0
+            "{n} more {} counted a year earlier (wins ageing out of the twelve-month window)",
+            noun(n)
         ));
     }
     if now.1 < now.0 {
+        let n = now.0 - now.1;
         parts.push(format!(
-            "{} fewer {what} count this month (churn, shrinkage or association)",
-            now.0 - now.1
+            "{n} fewer {} count this month (churn, shrinkage or association)",
+            noun(n)
         ));
     }
     if parts.is_empty() {
-        parts.push(format!("net {what} fell"));
+        parts.push(format!("net {} fell", what.1));
     }
     parts.join("; ")
 }

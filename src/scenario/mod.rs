@@ -241,18 +241,18 @@ fn held_cert(
         )
     })?;
     let entry = &rules.certifications[index];
-    if let Some(retired) = entry.retired {
-        if passed.first_day() > retired.last_day() {
-            let instead = entry
-                .replaced_by
-                .as_ref()
-                .map(|r| format!("; {} replaces it", r.get_ref()))
-                .unwrap_or_default();
-            return Err(format!(
-                "{} retired on {retired}, so it cannot be passed on {passed}{instead}",
-                entry.label()
-            ));
-        }
+    if let Some(retired) = entry.retired
+        && passed.first_day() > retired.last_day()
+    {
+        let instead = entry
+            .replaced_by
+            .as_ref()
+            .map(|r| format!("; {} replaces it", r.get_ref()))
+            .unwrap_or_default();
+        return Err(format!(
+            "{} retired on {retired}, so it cannot be passed on {passed}{instead}",
+            entry.label()
+        ));
     }
     let expiry = match ending {
         Ending::Renewed => None,
@@ -383,16 +383,15 @@ fn resolve_tenants(
         let src = &merged.layers[from.layer].source;
         let t = &from.entry;
         let name = t.name.get_ref();
-        if let (Some(since), Some(until)) = (t.since, &t.until) {
-            if *until.get_ref() < since {
-                return Err(src.at(
-                    until.span(),
-                    format!("until ({}) is before since ({since})", until.get_ref()),
-                ));
-            }
+        if let (Some(since), Some(until)) = (t.since, &t.until)
+            && *until.get_ref() < since
+        {
+            return Err(src.at(
+                until.span(),
+                format!("until ({}) is before since ({since})", until.get_ref()),
+            ));
         }
-        if t.every.is_some() && t.count.is_none() {
-            let every = t.every.as_ref().expect("checked");
+        if let (Some(every), None) = (&t.every, t.count) {
             return Err(src.at(
                 every.span(),
                 "`every` spaces out the wins of a group: give `count` too",
@@ -442,16 +441,16 @@ fn resolve_tenants(
             }
         };
         for m in &members {
-            if let (Some(since), Some(until)) = (m.since, m.until) {
-                if until < since {
-                    return Err(src.at(
-                        t.name.span(),
-                        format!(
-                            "member \"{}\" would be won in {since}, after its `until` ({until})",
-                            m.name
-                        ),
-                    ));
-                }
+            if let (Some(since), Some(until)) = (m.since, m.until)
+                && until < since
+            {
+                return Err(src.at(
+                    t.name.span(),
+                    format!(
+                        "member \"{}\" would be won in {since}, after its `until` ({until})",
+                        m.name
+                    ),
+                ));
             }
             if imported.contains_key(m.name.as_str()) {
                 return Err(src.at(t.name.span(), format!("tenant \"{}\" is also in the history CSV; change it with [[changes]] instead", m.name)));
@@ -469,12 +468,12 @@ fn resolve_tenants(
     }
     // A group name must not also be a tenant's name, or a change could not tell them apart.
     for t in &tenants {
-        if let Some(g) = &t.group {
-            if tenants.iter().any(|o| o.group.is_none() && o.name == *g) {
-                return Err(Error::Input(format!(
-                    "\"{g}\" names both a group and a single tenant; rename one of them"
-                )));
-            }
+        if let Some(g) = &t.group
+            && tenants.iter().any(|o| o.group.is_none() && o.name == *g)
+        {
+            return Err(Error::Input(format!(
+                "\"{g}\" names both a group and a single tenant; rename one of them"
+            )));
         }
     }
     Ok(tenants)
