@@ -1,0 +1,1 @@
+// Bad input: one clear message and a non-zero exit.
