@@ -72,7 +72,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             let projection = simulate(&scenario)?;
             let text = format.report().render(&projection);
             if let Some(out) = output {
-                let mut inputs = scenario.files.clone();
+                let mut inputs = scenario.inputs.clone();
                 inputs.extend(rules);
                 return write_atomic(&out, text.as_bytes(), &inputs);
             }

@@ -98,6 +98,14 @@ impl Source {
         self.path.display().to_string()
     }
 
+    /// "plan.toml:12:5", for messages about a place found only later (during simulation).
+    pub fn locate(&self, span: Range<usize>) -> String {
+        match self.at(span, "") {
+            Error::At(d) => format!("{}:{}:{}", d.path, d.line, d.column),
+            _ => self.display_path(),
+        }
+    }
+
     /// A diagnostic pointing at a byte range of this file.
     pub fn at(&self, span: Range<usize>, message: impl Into<String>) -> Error {
         let start = span.start.min(self.text.len());
@@ -122,7 +130,7 @@ impl Source {
 
     /// Turns a TOML syntax or shape error into a diagnostic at its place.
     pub fn toml_error(&self, e: toml::de::Error) -> Error {
-        let message = e.message().trim_end().to_string();
+        let message = plain_words(e.message().trim_end());
         match e.span() {
             Some(span) => self.at(span, message),
             None => Error::Input(format!("{}: {message}", self.display_path())),
@@ -133,6 +141,52 @@ impl Source {
     pub fn parse_toml<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
         toml::from_str(&self.text).map_err(|e| self.toml_error(e))
     }
+}
+
+/// Rewrites serde's type-mismatch wording ("invalid type: map, expected a sequence") in
+/// words a person editing TOML by hand recognises.
+fn plain_words(message: &str) -> String {
+    let Some(rest) = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "))
+    else {
+        return message.to_string();
+    };
+    let Some((found, expected)) = rest.split_once(", expected ") else {
+        return message.to_string();
+    };
+    let found = match found {
+        "map" => "a table".to_string(),
+        "sequence" => "a list".to_string(),
+        f => f
+            .strip_prefix("floating point ")
+            .or_else(|| f.strip_prefix("integer "))
+            .or_else(|| f.strip_prefix("boolean "))
+            .map(|v| v.trim_matches('`').to_string())
+            .or_else(|| f.strip_prefix("string ").map(str::to_string))
+            .unwrap_or_else(|| f.to_string()),
+    };
+    let expected = match expected {
+        e if [
+            "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "usize",
+        ]
+        .contains(&e) =>
+        {
+            "a whole number"
+        }
+        e if e.contains("Decimal") => "a number, such as 120 or 350.50",
+        "a string" => "text in quotes",
+        "a boolean" => "true or false",
+        "a sequence" => "a list",
+        e => e,
+    };
+    let mut text = format!("expected {expected}, not {found}");
+    if expected == "a list" && found == "a table" {
+        text.push_str(
+            ": write each entry with double brackets, as [[tenants]], [[people]] or [[changes]]",
+        );
+    }
+    text
 }
 
 /// A problem on one line of a CSV file (1-based line, counting the header).
@@ -158,6 +212,25 @@ pub fn describe_io(e: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn type_mismatches_in_plain_words() {
+        assert_eq!(
+            plain_words("invalid type: floating point `12.5`, expected i64"),
+            "expected a whole number, not 12.5"
+        );
+        assert_eq!(
+            plain_words(
+                "invalid type: string \"ten\", expected a Decimal type representing a fixed-point number"
+            ),
+            "expected a number, such as 120 or 350.50, not \"ten\""
+        );
+        assert!(plain_words("invalid type: map, expected a sequence").contains("[[tenants]]"));
+        assert_eq!(
+            plain_words("unknown field `strat`"),
+            "unknown field `strat`"
+        );
+    }
 
     #[test]
     fn points_at_line_and_column() {

@@ -15,6 +15,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use crate::error::{Error, Result};
 use crate::month::Month;
 use crate::scenario::import::{AssocCell, HistoryRow};
+use crate::scenario::model::MAX_LEVEL;
 use crate::scenario::{Change, ChangeOp, Scenario, Target, Tenant};
 
 /// `seats[t * months + i]` is tenant t's fact in month `origin + i`; likewise the others.
@@ -101,10 +102,9 @@ impl Facts {
             .min_by_key(|(t, _)| *t);
         match failure {
             None => Ok(facts),
-            Some((t, message)) => Err(Error::Input(format!(
-                "tenant \"{}\": {message}",
-                scenario.tenant_name(t)
-            ))),
+            Some((t, message)) => Err(Error::Input(
+                message.replace("{tenant}", scenario.tenant_name(t)),
+            )),
         }
     }
 }
@@ -261,10 +261,10 @@ fn simulate(
             levels.acr = Decimal::ZERO;
         }
         for c in changes {
-            apply_change(&mut levels, c, month, w.projection_end).ok_or_else(|| {
+            apply_change(&mut levels, c, month, w.projection_end).map_err(|fact| {
                 format!(
-                    "the change from {} makes a level too large to represent by {month}",
-                    c.month
+                    "{}: this change takes the {fact} of \"{{tenant}}\" above 1,000,000,000 in {month}",
+                    c.at
                 )
             })?;
         }
@@ -274,13 +274,13 @@ fn simulate(
                 Source::Declared(t) => t.is_customer(month),
                 Source::History(_) => true,
             };
-            let too_large = || format!("a level is too large to represent in {month}");
+            // Levels are bounded by MAX_LEVEL, so these conversions cannot fail.
             if customer && levels.m365 {
-                out.seats[i] = whole(levels.seats).ok_or_else(too_large)?;
-                out.active[i] = whole(levels.active).ok_or_else(too_large)?;
+                out.seats[i] = whole(levels.seats);
+                out.active[i] = whole(levels.active);
             }
             if customer && levels.azure {
-                out.acr[i] = crate::scenario::import::cents(levels.acr).ok_or_else(too_large)?;
+                out.acr[i] = crate::scenario::import::cents(levels.acr).unwrap_or(i64::MAX);
             }
         }
         month = month + 1;
@@ -288,44 +288,47 @@ fn simulate(
     Ok(())
 }
 
-fn whole(level: Decimal) -> Option<u32> {
+fn whole(level: Decimal) -> u32 {
     level
         .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
         .to_u32()
+        .unwrap_or(u32::MAX)
 }
 
-/// Applies what `change` does in `month`; `None` on arithmetic overflow.
+/// Applies what `change` does in `month`. Fails with the name of a fact it would take
+/// above [`MAX_LEVEL`], which also keeps the decimal arithmetic from overflowing.
 fn apply_change(
     levels: &mut Levels,
     change: &Change,
     month: Month,
     projection_end: Month,
-) -> Option<()> {
+) -> Result<(), &'static str> {
     if month < change.month {
-        return Some(());
+        return Ok(());
     }
     let once = month == change.month;
     let recurring = month <= change.until.unwrap_or(projection_end);
     let hundred = Decimal::ONE_HUNDRED;
-    for (level, op) in [
-        (&mut levels.seats, change.seats),
-        (&mut levels.active, change.active),
-        (&mut levels.acr, change.acr),
-    ] {
+    let facts = [
+        ("seats", &mut levels.seats, change.seats),
+        ("active seats", &mut levels.active, change.active),
+        ("ACR", &mut levels.acr, change.acr),
+    ];
+    for (fact, level, op) in facts {
+        let factor = |p: Decimal| Decimal::ONE + p / hundred;
         let new = match op {
-            Some(ChangeOp::Set(v)) if once => v,
-            Some(ChangeOp::Add(v)) if once => level.checked_add(v)?,
-            Some(ChangeOp::Percent(p)) if once => {
-                level.checked_mul(Decimal::ONE.checked_add(p / hundred)?)?
-            }
-            Some(ChangeOp::AddPerMonth(v)) if recurring => level.checked_add(v)?,
-            Some(ChangeOp::PercentPerMonth(p)) if recurring => {
-                level.checked_mul(Decimal::ONE.checked_add(p / hundred)?)?
-            }
+            Some(ChangeOp::Set(v)) if once => Some(v),
+            Some(ChangeOp::Add(v)) if once => level.checked_add(v),
+            Some(ChangeOp::Percent(p)) if once => level.checked_mul(factor(p)),
+            Some(ChangeOp::AddPerMonth(v)) if recurring => level.checked_add(v),
+            Some(ChangeOp::PercentPerMonth(p)) if recurring => level.checked_mul(factor(p)),
             _ => continue,
         };
-        // RULES: a level never goes below zero.
-        *level = new.max(Decimal::ZERO);
+        match new {
+            // SCENARIO.md: a level never goes below zero.
+            Some(v) if v <= MAX_LEVEL => *level = v.max(Decimal::ZERO),
+            _ => return Err(fact),
+        }
     }
     if once {
         if let Some(a) = &change.m365 {
@@ -335,5 +338,5 @@ fn apply_change(
             levels.azure = a.counts;
         }
     }
-    Some(())
+    Ok(())
 }

@@ -94,8 +94,34 @@ impl Serialize for Month {
 
 impl<'de> Deserialize<'de> for Month {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Month, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Text(String),
+            Toml(toml::value::Datetime),
+        }
+        match Raw::deserialize(d)
+            .map_err(|e| keep_missing(e, "expected a month in quotes, such as \"2027-03\""))?
+        {
+            Raw::Text(s) => s.parse().map_err(serde::de::Error::custom),
+            Raw::Toml(dt) => Err(serde::de::Error::custom(match dt.date {
+                Some(date) => format!(
+                    "write a month in quotes without a day, as \"{:04}-{:02}\"",
+                    date.year, date.month
+                ),
+                None => "expected a month in quotes, such as \"2027-03\"".to_string(),
+            })),
+        }
+    }
+}
+
+/// Serde reports a required key that is absent through the type's own deserializer:
+/// keep that message ("missing field `month`") rather than our hint about the format.
+fn keep_missing<E: serde::de::Error>(e: E, hint: &str) -> E {
+    if e.to_string().starts_with("missing field") {
+        e
+    } else {
+        E::custom(hint)
     }
 }
 
@@ -165,8 +191,9 @@ impl<'de> Deserialize<'de> for DayOrMonth {
             Text(String),
             Toml(toml::value::Datetime),
         }
-        let text = match Raw::deserialize(d).map_err(|_| {
-            serde::de::Error::custom(
+        let text = match Raw::deserialize(d).map_err(|e| {
+            keep_missing(
+                e,
                 "expected a date or a month, such as \"2027-03-15\" or \"2027-03\"",
             )
         })? {

@@ -95,8 +95,8 @@ impl Associations {
 #[serde(deny_unknown_fields)]
 pub struct Certification {
     #[serde(default)]
-    pub code: Option<String>,
-    pub name: String,
+    pub code: Option<Spanned<String>>,
+    pub name: Spanned<String>,
     pub step: Spanned<u32>,
     #[serde(default)]
     pub retired: Option<DayOrMonth>,
@@ -107,10 +107,20 @@ pub struct Certification {
 impl Certification {
     /// "SC-401 (Information Security Administrator Associate)" or just the name.
     pub fn label(&self) -> String {
-        match &self.code {
-            Some(code) => format!("{code} ({})", self.name),
-            None => self.name.clone(),
+        match self.code() {
+            Some(code) => format!("{code} ({})", self.name()),
+            None => self.name().to_string(),
         }
+    }
+
+    /// The exam code, such as "SC-200"; not every certification has one.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_ref().map(|c| c.get_ref().as_str())
+    }
+
+    /// The name as the catalog spells it.
+    pub fn name(&self) -> &str {
+        self.name.get_ref()
     }
 
     /// The last day on which the certification still counts after its retirement.
@@ -461,12 +471,12 @@ impl Ruleset {
         let mut seen: Vec<String> = Vec::new();
         for c in &self.certifications {
             for key in c.code.iter().chain([&c.name]) {
-                let k = key.to_ascii_lowercase();
+                let k = key.get_ref().to_ascii_lowercase();
                 if seen.contains(&k) {
-                    return Err(crate::error::Error::Input(format!(
-                        "{}: certification `{key}` is listed twice",
-                        source.display_path()
-                    )));
+                    return Err(source.at(
+                        key.span(),
+                        format!("certification `{}` is listed twice", key.get_ref()),
+                    ));
                 }
                 seen.push(k);
             }
@@ -529,10 +539,8 @@ impl Ruleset {
     pub fn certification_index(&self, text: &str) -> Option<usize> {
         let t = text.trim();
         self.certifications.iter().position(|c| {
-            c.code
-                .as_deref()
-                .is_some_and(|code| code.eq_ignore_ascii_case(t))
-                || c.name.eq_ignore_ascii_case(t)
+            c.code().is_some_and(|code| code.eq_ignore_ascii_case(t))
+                || c.name().eq_ignore_ascii_case(t)
         })
     }
 
@@ -564,7 +572,7 @@ mod tests {
         assert_eq!(r.qualifying_total.0, dec!(70));
         assert_eq!(r.steps(), vec![1, 2, 3]);
         assert_eq!(
-            r.certification("sc-401").unwrap().name,
+            r.certification("sc-401").unwrap().name(),
             "Information Security Administrator Associate"
         );
         assert_eq!(

@@ -120,7 +120,8 @@ pub fn check_report(s: &Scenario) -> String {
         for x in s.tenants.iter().take(LIST_AT_MOST) {
             t.add_row(vec![
                 x.name.clone(),
-                x.since.map_or("before history".into(), |m| m.to_string()),
+                x.since
+                    .map_or("existing customer".into(), |m| m.to_string()),
                 x.until.map_or(String::new(), |m| m.to_string()),
                 x.seats.normalize().to_string(),
                 x.active.normalize().to_string(),

@@ -9,6 +9,7 @@ use rust_decimal::prelude::ToPrimitive;
 use crate::error::{Error, Result, csv_error, describe_io};
 use crate::month::{DayOrMonth, Month};
 use crate::rules::{Ruleset, Side};
+use crate::scenario::model::MAX_LEVEL;
 
 /// An association cell of a history row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,8 +69,23 @@ fn open(path: &Path, what: &str) -> Result<csv::Reader<std::fs::File>> {
         .from_reader(file))
 }
 
+/// The 1-based line of a byte offset, counted in the file itself: the csv crate's own line
+/// numbers skip blank lines and miscount CRLF files. Only called when reporting an error.
+pub fn line_of(path: &Path, byte: u64) -> u64 {
+    let Ok(bytes) = std::fs::read(path) else {
+        return 0;
+    };
+    // The offset csv reports is where it started reading: before any blank lines and
+    // before the LF of a CRLF. The record itself starts after those.
+    let mut at = (byte as usize).min(bytes.len());
+    while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+        at += 1;
+    }
+    bytes[..at].iter().filter(|&&c| c == b'\n').count() as u64 + 1
+}
+
 fn read_error(path: &Path, e: csv::Error) -> Error {
-    let line = e.position().map_or(0, |p| p.line());
+    let line = e.position().map_or(0, |p| line_of(path, p.byte()));
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
@@ -127,7 +143,9 @@ fn check_header(
 }
 
 fn whole(text: &str, column: &str) -> std::result::Result<u32, String> {
-    if let Ok(v) = text.parse::<u32>() {
+    if let Ok(v) = text.parse::<u32>()
+        && Decimal::from(v) <= MAX_LEVEL
+    {
         return Ok(v);
     }
     let d = decimal(text, column)?;
@@ -143,11 +161,16 @@ fn decimal(text: &str, column: &str) -> std::result::Result<Decimal, String> {
     if d < Decimal::ZERO {
         return Err(format!("{column} must not be negative, not {text}"));
     }
+    if d > MAX_LEVEL {
+        return Err(format!(
+            "{column} `{text}` is too large: at most 1,000,000,000"
+        ));
+    }
     Ok(d)
 }
 
 pub fn cents(d: Decimal) -> Option<i64> {
-    (d * Decimal::ONE_HUNDRED)
+    d.checked_mul(Decimal::ONE_HUNDRED)?
         .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
         .to_i64()
 }
@@ -193,8 +216,8 @@ pub fn read_history(path: &Path, rules: &Ruleset) -> Result<History> {
 
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut names: Vec<String> = Vec::new();
-    // (tenant, row, csv line) in file order; sorted below.
-    let mut rows: Vec<(u32, HistoryRow, u32)> = Vec::new();
+    // (tenant, row, byte offset of the row) in file order; sorted below.
+    let mut rows: Vec<(u32, HistoryRow, u64)> = Vec::new();
     let mut record = csv::StringRecord::new();
     let mut last: Option<(String, u32)> = None;
     loop {
@@ -203,8 +226,8 @@ pub fn read_history(path: &Path, rules: &Ruleset) -> Result<History> {
             Ok(false) => break,
             Err(e) => return Err(read_error(path, e)),
         }
-        let line = record.position().map_or(0, |p| p.line());
-        let fail = |m: String| csv_error(path, line, m);
+        let byte = record.position().map_or(0, |p| p.byte());
+        let fail = |m: String| csv_error(path, line_of(path, byte), m);
         let name = &record[0];
         if name.is_empty() {
             return Err(fail("the tenant name is empty".into()));
@@ -242,7 +265,7 @@ pub fn read_history(path: &Path, rules: &Ruleset) -> Result<History> {
                 AssocCell::Keep
             },
         };
-        rows.push((id, row, line as u32));
+        rows.push((id, row, byte));
     }
     if rows.is_empty() {
         return Err(Error::Input(format!(
@@ -257,10 +280,12 @@ pub fn read_history(path: &Path, rules: &Ruleset) -> Result<History> {
     {
         return Err(csv_error(
             path,
-            w[1].2 as u64,
+            line_of(path, w[1].2),
             format!(
                 "tenant \"{}\" has a second row for {} (the first is on line {})",
-                names[w[0].0 as usize], w[0].1.month, w[0].2
+                names[w[0].0 as usize],
+                w[0].1.month,
+                line_of(path, w[0].2)
             ),
         ));
     }
@@ -285,7 +310,8 @@ pub struct PersonCert {
     pub cert: String,
     pub passed: DayOrMonth,
     pub expires: Option<DayOrMonth>,
-    pub line: u64,
+    /// Byte offset of the row, for [`line_of`].
+    pub byte: u64,
 }
 
 /// Reads `person,cert,passed[,expires]`.
@@ -296,8 +322,8 @@ pub fn read_people(path: &Path) -> Result<Vec<PersonCert>> {
     let mut out = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| read_error(path, e))?;
-        let line = record.position().map_or(0, |p| p.line());
-        let fail = |m: String| csv_error(path, line, m);
+        let byte = record.position().map_or(0, |p| p.byte());
+        let fail = |m: String| csv_error(path, line_of(path, byte), m);
         if record[0].is_empty() || record[1].is_empty() {
             return Err(fail("person and cert must not be empty".into()));
         }
@@ -311,7 +337,7 @@ pub fn read_people(path: &Path) -> Result<Vec<PersonCert>> {
             cert: record[1].to_string(),
             passed,
             expires,
-            line,
+            byte,
         });
     }
     Ok(out)

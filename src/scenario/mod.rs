@@ -26,6 +26,8 @@ pub struct Scenario {
     pub description: Option<String>,
     /// The `extends` chain, root first; the last is the file the user named.
     pub files: Vec<PathBuf>,
+    /// Every file read: the chain, the ruleset, the history and people CSVs. Outputs never overwrite these.
+    pub inputs: Vec<PathBuf>,
     pub start: Month,
     pub months: u32,
     pub rules: Ruleset,
@@ -102,6 +104,8 @@ pub enum Target {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
+    /// Where it is written ("plan.toml:14:10"), for problems found while simulating.
+    pub at: String,
     /// As written: a tenant, a group or "*".
     pub written: String,
     pub target: Target,
@@ -201,14 +205,23 @@ fn resolve(merged: Merged, rules: Ruleset) -> Result<Scenario> {
     let tenants = resolve_tenants(&merged, &rules, history.as_ref().map(|(_, h)| h))?;
     let changes = resolve_changes(&merged, &rules, history.as_ref().map(|(_, h)| h), &tenants)?;
 
+    let files: Vec<PathBuf> = merged
+        .layers
+        .iter()
+        .map(|l| l.source.path.clone())
+        .collect();
+    let mut inputs = files.clone();
+    inputs.extend(
+        [&merged.rules, &merged.history, &merged.people_csv]
+            .into_iter()
+            .flatten()
+            .map(|s| s.path.clone()),
+    );
     Ok(Scenario {
         name: merged.name.clone(),
+        inputs,
         description: merged.description.clone(),
-        files: merged
-            .layers
-            .iter()
-            .map(|l| l.source.path.clone())
-            .collect(),
+        files,
         start,
         months,
         rules,
@@ -288,8 +301,14 @@ fn resolve_people(merged: &Merged, rules: &Ruleset) -> Result<Vec<Person>> {
         let rows = load_setting(merged, setting, "people CSV", import::read_people)?;
         for row in rows {
             let ending = row.expires.map_or(Ending::Renewed, Ending::Expires);
-            let cert = held_cert(rules, &row.cert, row.passed, ending, Decimal::ONE)
-                .map_err(|m| crate::error::csv_error(&setting.path, row.line, m))?;
+            let cert =
+                held_cert(rules, &row.cert, row.passed, ending, Decimal::ONE).map_err(|m| {
+                    crate::error::csv_error(
+                        &setting.path,
+                        import::line_of(&setting.path, row.byte),
+                        m,
+                    )
+                })?;
             match people.iter_mut().find(|p| p.name == row.person) {
                 Some(p) => p.certs.push(cert),
                 None => people.push(Person {
@@ -545,6 +564,7 @@ fn resolve_changes(
             }
         }
         changes.push(Change {
+            at: src.locate(c.tenant.span()),
             written: written.clone(),
             target,
             month: c.month,

@@ -13,6 +13,9 @@ use crate::month::{DayOrMonth, Month};
 
 pub const MAX_MONTHS: i64 = 120;
 pub const MAX_COUNT: i64 = 10_000;
+/// The largest seat count, active count or monthly ACR (USD) one tenant may have. Far above
+/// any real tenant; it keeps sums over hundreds of thousands of tenants exact in 64 bits.
+pub const MAX_LEVEL: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -184,6 +187,8 @@ impl TryFrom<Decimal> for Level {
     fn try_from(v: Decimal) -> Result<Self, String> {
         if v < Decimal::ZERO {
             Err(format!("must not be negative, not {v}"))
+        } else if v > MAX_LEVEL {
+            Err(format!("{v} is too large: at most 1,000,000,000"))
         } else {
             Ok(Level(v))
         }
@@ -266,6 +271,9 @@ impl FromStr for ChangeOp {
             ChangeOp::Percent(p) | ChangeOp::PercentPerMonth(p) if p <= Decimal::from(-100) => {
                 Err(format!("`{text}`: a change cannot take away 100% or more"))
             }
+            _ if value.abs() > MAX_LEVEL => {
+                Err(format!("`{text}` is too large: at most 1,000,000,000"))
+            }
             _ => Ok(op),
         })
     }
@@ -285,6 +293,9 @@ impl<'de> Deserialize<'de> for ChangeOp {
             Raw::Text(t) => t.parse().map_err(serde::de::Error::custom),
             Raw::Number(n) if n < Decimal::ZERO => Err(serde::de::Error::custom(format!(
                 "a level must not be negative, not {n} (to take away, write \"{n}\" in quotes)"
+            ))),
+            Raw::Number(n) if n > MAX_LEVEL => Err(serde::de::Error::custom(format!(
+                "{n} is too large: at most 1,000,000,000"
             ))),
             Raw::Number(n) => Ok(ChangeOp::Set(n)),
         }
