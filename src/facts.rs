@@ -235,18 +235,24 @@ fn simulate(
         Source::History(rows) => rows,
         Source::Declared(_) => &[],
     };
-    let mut first = changes
-        .iter()
-        .map(|c| c.month)
-        .min()
-        .unwrap_or(w.origin)
-        .min(w.origin);
-    if let Some(r) = rows.first() {
-        first = first.min(r.month);
-    }
+    // A planned win starts at its declared level in its `since` month: changes before it
+    // do not apply to it, so the members of a group are identical wins.
+    let first = match source {
+        Source::Declared(Tenant {
+            since: Some(since), ..
+        }) => *since,
+        _ => {
+            let earliest_change = changes.iter().map(|c| c.month).min().unwrap_or(w.origin);
+            rows.first()
+                .map_or(earliest_change, |r| r.month.min(earliest_change))
+                .min(w.origin)
+        }
+    };
     let mut next = 0;
     let mut month = first;
     while month <= w.last {
+        // History facts are zero before the first row and in months without a row.
+        let row_missing = next < rows.len() && rows[next].month != month;
         if next < rows.len() && rows[next].month == month {
             let r = rows[next];
             levels.seats = r.seats.into();
@@ -260,8 +266,9 @@ fn simulate(
             levels.active = Decimal::ZERO;
             levels.acr = Decimal::ZERO;
         }
+        let before = levels;
         for c in changes {
-            apply_change(&mut levels, c, month, w.projection_end).map_err(|fact| {
+            apply_change(&mut levels, &before, c, month, w.projection_end).map_err(|fact| {
                 format!(
                     "{}: this change takes the {fact} of \"{{tenant}}\" above 1,000,000,000 in {month}",
                     c.at
@@ -272,7 +279,7 @@ fn simulate(
             let i = month.since(w.origin) as usize;
             let customer = match source {
                 Source::Declared(t) => t.is_customer(month),
-                Source::History(_) => true,
+                Source::History(_) => !row_missing,
             };
             // Levels are bounded by MAX_LEVEL, so these conversions cannot fail.
             if customer && levels.m365 {
@@ -299,6 +306,7 @@ fn whole(level: Decimal) -> u32 {
 /// above [`MAX_LEVEL`], which also keeps the decimal arithmetic from overflowing.
 fn apply_change(
     levels: &mut Levels,
+    before: &Levels,
     change: &Change,
     month: Month,
     projection_end: Month,
@@ -310,16 +318,25 @@ fn apply_change(
     let recurring = month <= change.until.unwrap_or(projection_end);
     let hundred = Decimal::ONE_HUNDRED;
     let facts = [
-        ("seats", &mut levels.seats, change.seats),
-        ("active seats", &mut levels.active, change.active),
-        ("ACR", &mut levels.acr, change.acr),
+        ("seats", &mut levels.seats, before.seats, change.seats),
+        (
+            "active seats",
+            &mut levels.active,
+            before.active,
+            change.active,
+        ),
+        ("ACR", &mut levels.acr, before.acr, change.acr),
     ];
-    for (fact, level, op) in facts {
+    for (fact, level, start, op) in facts {
         let factor = |p: Decimal| Decimal::ONE + p / hundred;
         let new = match op {
             Some(ChangeOp::Set(v)) if once => Some(v),
             Some(ChangeOp::Add(v)) if once => level.checked_add(v),
-            Some(ChangeOp::Percent(p)) if once => level.checked_mul(factor(p)),
+            // SCENARIO.md: "relative to the level before this month", so other changes
+            // in the same month do not compound with it.
+            Some(ChangeOp::Percent(p)) if once => start
+                .checked_mul(p / hundred)
+                .and_then(|d| level.checked_add(d)),
             Some(ChangeOp::AddPerMonth(v)) if recurring => level.checked_add(v),
             Some(ChangeOp::PercentPerMonth(p)) if recurring => level.checked_mul(factor(p)),
             _ => continue,

@@ -40,12 +40,26 @@ impl MonthScore {
 pub struct Projection {
     pub scenario: String,
     pub start: Month,
+    /// The ruleset's name.
     pub ruleset: String,
+    /// What reports need to word the results as the ruleset defines them.
+    pub terms: Terms,
     /// The projected months, `start` first.
     pub months: Vec<MonthScore>,
     /// Months just before `start`, scored so that the enrolment window can look back.
     pub lookback: Vec<MonthScore>,
     pub summary: Summary,
+}
+
+/// The ruleset's words and numbers that a report repeats.
+#[derive(Debug, Clone)]
+pub struct Terms {
+    pub designation: String,
+    pub qualifying_total: Decimal,
+    pub enrol_months: u32,
+    pub renew_months: u32,
+    /// `[enterprise, smb]`
+    pub path_names: [String; 2],
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -136,6 +150,13 @@ pub fn simulate(scenario: &Scenario) -> Result<Projection> {
         scenario: scenario.name.clone(),
         start: scenario.start,
         ruleset: rules.name.clone(),
+        terms: Terms {
+            designation: rules.designation.clone(),
+            qualifying_total: rules.qualifying_total.0,
+            enrol_months: rules.windows.enrol_months.0,
+            renew_months: rules.windows.renew_months.0,
+            path_names: PathId::ALL.map(|p| rules.paths.get(p).name.clone()),
+        },
         months: months.to_vec(),
         lookback: lookback.to_vec(),
         summary,
@@ -282,8 +303,9 @@ fn customer_reason(what: (&str, &str), now: (u32, u32), year_ago: (u32, u32)) ->
     }
     if now.1 < now.0 {
         let n = now.0 - now.1;
+        let verb = if n == 1 { "counts" } else { "count" };
         parts.push(format!(
-            "{n} fewer {} count this month (churn, shrinkage or association)",
+            "{n} fewer {} {verb} this month (churn, shrinkage or association)",
             noun(n)
         ));
     }

@@ -1514,3 +1514,30 @@ fn a_failed_run_writes_no_output_file() {
     );
     assert!(!dir.path().join("out.json").exists());
 }
+
+#[test]
+fn a_tenant_cannot_be_called_star() {
+    bad_scenario(
+        "name = \"Plan\"\nstart = \"2027-01\"\n\n[[tenants]]\nname = \"*\"\n",
+        "plan.toml:5:8: ",
+        &["every tenant", "another name"],
+    );
+}
+
+#[test]
+fn a_group_cannot_share_its_name_with_an_imported_tenant() {
+    bad_files(
+        &[
+            (
+                "plan.toml",
+                "name = \"Plan\"\nstart = \"2027-01\"\nhistory = \"tenants.csv\"\n\n[[tenants]]\nname = \"A\"\ncount = 2\n",
+            ),
+            (
+                "tenants.csv",
+                "tenant,month,seats,active,acr\nA,2026-01,10,5,0\n",
+            ),
+        ],
+        "plan.toml:6:8: ",
+        &["group name \"A\"", "history CSV"],
+    );
+}

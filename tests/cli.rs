@@ -28,7 +28,7 @@ fn stdout_of(args: &[&str]) -> String {
 fn run_prints_the_table_and_summary() {
     let text = stdout_of(&["run", "scenarios/baseline.toml"]);
     assert!(text.starts_with(
-        "Baseline — from 2026-12, 24 months — ruleset: Solutions Partner for Security (2026)\n"
+        "Baseline — Solutions Partner for Security, 2026-12 to 2028-11 (24 months) — ruleset: Solutions Partner for Security (2026)\n"
     ));
     // December 2026, checked by hand: SMB 20 + 24 + 9 + 16.67 = 69.67, just short.
     let dec = text.lines().find(|l| l.starts_with("│ 2026-12")).unwrap();
@@ -46,9 +46,11 @@ fn run_prints_the_table_and_summary() {
     );
     assert!(text.contains("  SMB:        2027-01\n"));
     assert!(text.contains("  Enterprise: not within the horizon\n"));
-    assert!(text.contains(
-        "Could enrol (qualified in the month or the five before it): 2027-01 to 2027-07\n"
-    ));
+    assert!(
+        text.contains(
+            "Could enrol (qualified in the month or the 5 before it): 2027-01 to 2027-07\n"
+        )
+    );
     assert!(text.contains("  2028-01  lapses"));
     assert!(text.contains("  2027-03  SMB 73.67 -> 59.00\n"));
     assert!(

@@ -614,8 +614,8 @@ seats = "+5"
     assert_eq!(f.tenant(1).seats, [0, 0, 50, 55, 55], "won in March");
     assert_eq!(
         f.tenant(2).seats,
-        [0, 0, 0, 0, 55],
-        "won in May, with the April change already applied"
+        [0, 0, 0, 0, 50],
+        "won in May at its declared level: the April change came before it"
     );
 }
 
@@ -674,4 +674,56 @@ fn the_same_scenario_gives_the_same_json() {
             .render(&project(SEVENTY))
     };
     assert_eq!(render(), render());
+}
+
+#[test]
+fn history_facts_stay_zero_before_the_first_row_and_in_gaps_whatever_the_changes() {
+    let history = "tenant,month,seats,active,acr\nH,2026-10,50,20,100\nH,2026-12,60,25,200\n";
+    let scenario = "name = \"h\"\nstart = \"2027-01\"\nhistory = \"h.csv\"\n\
+                    [[changes]]\ntenant = \"*\"\nmonth = \"2026-01\"\nseats = \"+1/month\"\n";
+    let (_, f) = facts_of(scenario, &[("h.csv", history)], "2026-09", "2027-01");
+    assert_eq!(
+        f.tenant(0).seats,
+        [0, 51, 0, 61, 62],
+        "rows get the running +1 on top; no facts without a row"
+    );
+}
+
+#[test]
+fn a_planned_win_starts_at_its_declared_level() {
+    // Growth for every tenant from 2027-01 must not make a group member won later bigger.
+    let scenario = r#"
+name = "wins"
+start = "2027-01"
+[[tenants]]
+name = "Win"
+since = "2027-01"
+count = 2
+every = 3
+seats = 50
+[[changes]]
+tenant = "*"
+month = "2027-01"
+seats = "+10/month"
+"#;
+    let (_, f) = facts_of(scenario, &[], "2027-01", "2027-05");
+    assert_eq!(f.tenant(0).seats, [60, 70, 80, 90, 100]);
+    assert_eq!(
+        f.tenant(1).seats,
+        [0, 0, 0, 60, 70],
+        "won in April at 50, then +10 a month like the first"
+    );
+}
+
+#[test]
+fn a_one_off_percentage_is_relative_to_the_level_before_the_month() {
+    let scenario = "name = \"pct\"\nstart = \"2027-01\"\n[[tenants]]\nname = \"T\"\nseats = 100\n\
+                    [[changes]]\ntenant = \"T\"\nmonth = \"2027-02\"\nseats = \"+10\"\n\
+                    [[changes]]\ntenant = \"T\"\nmonth = \"2027-02\"\nseats = \"+10%\"\n";
+    let (_, f) = facts_of(scenario, &[], "2027-01", "2027-03");
+    assert_eq!(
+        f.tenant(0).seats,
+        [100, 120, 120],
+        "+10 and +10% of 100, not 110 x 1.1"
+    );
 }

@@ -5,6 +5,7 @@ use std::fmt::Write;
 use comfy_table::{CellAlignment, Table as Grid, presets};
 
 use super::{Report, fixed2, usd};
+use crate::month::Month;
 use crate::rules::PathId;
 use crate::score::Metric;
 use crate::simulate::{DesignationStep, Projection};
@@ -13,21 +14,21 @@ pub struct Table;
 
 const SHORT: [&str; 4] = ["NCA", "Certs", "Usage", "Deploy"];
 
+/// "Ent" for "Enterprise", "SMB" for "SMB": column headers stay narrow.
+fn prefix(name: &str) -> String {
+    name.chars().take(3).collect()
+}
+
 impl Report for Table {
     fn render(&self, p: &Projection) -> String {
+        let names = &p.terms.path_names;
         let mut grid = Grid::new();
         grid.load_style(presets::UTF8_FULL_CONDENSED);
         let mut header = vec!["Month".to_string()];
-        for (path, prefix) in [(PathId::Enterprise, "Ent"), (PathId::Smb, "SMB")] {
-            header.extend(SHORT.iter().map(|s| format!("{prefix} {s}")));
-            header.push(format!(
-                "{} total",
-                if path == PathId::Enterprise {
-                    "Enterprise"
-                } else {
-                    "SMB"
-                }
-            ));
+        for path in PathId::ALL {
+            let name = &names[path.index()];
+            header.extend(SHORT.iter().map(|s| format!("{} {s}", prefix(name))));
+            header.push(format!("{name} total"));
         }
         header.push("Qualified".into());
         grid.set_header(header);
@@ -42,16 +43,16 @@ impl Report for Table {
                     if s.qualified { " ✓" } else { "  " }
                 ));
             }
-            let q = |p: PathId| m.path(p).qualified;
-            row.push(
-                match (q(PathId::Enterprise), q(PathId::Smb)) {
-                    (true, true) => "both",
-                    (true, false) => "Enterprise",
-                    (false, true) => "SMB",
-                    (false, false) => "no",
-                }
-                .into(),
-            );
+            let qualified: Vec<&str> = PathId::ALL
+                .iter()
+                .filter(|&&path| m.path(path).qualified)
+                .map(|path| names[path.index()].as_str())
+                .collect();
+            row.push(match qualified.len() {
+                0 => "no".to_string(),
+                1 => qualified[0].to_string(),
+                _ => "both".to_string(),
+            });
             grid.add_row(row);
         }
         for c in 1..=10 {
@@ -61,11 +62,14 @@ impl Report for Table {
         }
 
         let mut out = String::new();
+        let last = p.months.last().map_or(p.start, |m| m.month);
         let _ = writeln!(
             out,
-            "{} — from {}, {} months — ruleset: {}",
+            "{} — {}, {} to {} ({} months) — ruleset: {}",
             p.scenario,
+            p.terms.designation,
             p.start,
+            last,
             p.months.len(),
             p.ruleset
         );
@@ -75,26 +79,45 @@ impl Report for Table {
     }
 }
 
+/// "the month or the 5 before it"
+fn window(months: u32) -> String {
+    match months {
+        0 | 1 => "the month itself".to_string(),
+        2 => "the month or the one before it".to_string(),
+        n => format!("the month or the {} before it", n - 1),
+    }
+}
+
 fn summary_text(p: &Projection) -> String {
     let s = &p.summary;
+    let t = &p.terms;
+    let names = &t.path_names;
+    let width = names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("Either".len())
+        + 1;
     let mut out = String::new();
-    let when = |m: Option<crate::month::Month>| {
-        m.map_or("not within the horizon".to_string(), |m| m.to_string())
-    };
-    let _ = writeln!(out, "\nFirst month at 70+ with every metric above zero:");
+    let when = |m: Option<Month>| m.map_or("not within the horizon".to_string(), |m| m.to_string());
     let _ = writeln!(
         out,
-        "  Enterprise: {}",
-        when(s.first_qualified[PathId::Enterprise.index()])
+        "\nFirst month at {}+ with every metric above zero:",
+        t.qualifying_total.normalize()
     );
+    for path in PathId::ALL {
+        let label = format!("{}:", names[path.index()]);
+        let _ = writeln!(
+            out,
+            "  {label:<width$} {}",
+            when(s.first_qualified[path.index()])
+        );
+    }
     let _ = writeln!(
         out,
-        "  SMB:        {}",
-        when(s.first_qualified[PathId::Smb.index()])
-    );
-    let _ = writeln!(
-        out,
-        "  Either:     {}  ({} of {} months qualified)",
+        "  {:<width$} {}  ({} of {} months qualified)",
+        "Either:",
         when(s.first_qualified_any),
         s.months_qualified,
         p.months.len()
@@ -116,7 +139,8 @@ fn summary_text(p: &Projection) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "\nCould enrol (qualified in the month or the five before it): {}",
+            "\nCould enrol (qualified in {}): {}",
+            window(t.enrol_months),
             windows.join(", ")
         );
     }
@@ -129,7 +153,10 @@ fn summary_text(p: &Projection) -> String {
                     format!("renew at the anniversary (fee {} USD)", usd(e.fee_usd))
                 }
                 DesignationStep::Lapse => {
-                    "lapses: not qualified in the anniversary month or the five before it".into()
+                    format!(
+                        "lapses: not qualified in the anniversary month or {}",
+                        window(t.renew_months).replace("the month or ", "")
+                    )
                 }
             };
             let _ = writeln!(out, "  {}  {what}", e.month);
@@ -147,15 +174,11 @@ fn summary_text(p: &Projection) -> String {
             "\nDrops (a path that qualified the month before no longer does):"
         );
         for d in &s.drops {
-            let name = if d.path == PathId::Enterprise {
-                "Enterprise"
-            } else {
-                "SMB"
-            };
             let _ = writeln!(
                 out,
-                "  {}  {name} {} -> {}",
+                "  {}  {} {} -> {}",
                 d.month,
+                names[d.path.index()],
                 fixed2(d.total_before),
                 fixed2(d.total_after)
             );

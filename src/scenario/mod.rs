@@ -471,6 +471,15 @@ fn resolve_tenants(
                     ),
                 ));
             }
+            if name.trim() == "*" {
+                return Err(src.at(
+                    t.name.span(),
+                    "\"*\" stands for every tenant in [[changes]]; give this tenant another name",
+                ));
+            }
+            if t.count.is_some() && imported.contains_key(name.as_str()) {
+                return Err(src.at(t.name.span(), format!("the group name \"{name}\" is also a tenant in the history CSV; a change could not tell them apart")));
+            }
             if imported.contains_key(m.name.as_str()) {
                 return Err(src.at(t.name.span(), format!("tenant \"{}\" is also in the history CSV; change it with [[changes]] instead", m.name)));
             }
