@@ -727,3 +727,38 @@ fn a_one_off_percentage_is_relative_to_the_level_before_the_month() {
         "+10 and +10% of 100, not 110 x 1.1"
     );
 }
+
+/// The worked example of docs/scenario-format.md ("How levels evolve, month by month").
+#[test]
+fn the_documented_change_example_holds() {
+    let scenario = r#"
+name = "doc"
+start = "2027-01"
+[[tenants]]
+name = "T"
+seats = 100
+active = 10
+acr = 100
+[[changes]]
+tenant = "T"
+month = "2027-02"
+until = "2027-05"
+seats = "+10/month"
+acr = "+10%/month"
+[[changes]]
+tenant = "T"
+month = "2027-04"
+seats = 50
+active = "-100"
+acr = "+50%"
+[[changes]]
+tenant = "T"
+month = "2027-04"
+active = "+5"
+"#;
+    let (_, f) = facts_of(scenario, &[], "2027-01", "2027-06");
+    let t = f.tenant(0);
+    assert_eq!(t.seats, [100, 110, 120, 50, 60, 60]);
+    assert_eq!(t.active, [10, 10, 10, 5, 5, 5]);
+    assert_eq!(t.acr_cents, [10000, 11000, 12100, 19360, 21296, 21296]);
+}
