@@ -5,12 +5,31 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::compare::compare;
 use crate::error::{Error, Result};
 use crate::output::write_atomic;
+use crate::report::chart::{Size, comparison_chart, projection_chart};
 use crate::report::{Format, check_report};
 use crate::rules::{BUILT_IN, Ruleset};
 use crate::scenario::Scenario;
-use crate::simulate::simulate;
+use crate::simulate::{Projection, simulate};
+
+/// Loads and simulates plans in parallel; the first failure in file order is reported.
+fn load_plans(
+    files: &[PathBuf],
+    rules: Option<&std::path::Path>,
+) -> Result<Vec<(Scenario, Projection)>> {
+    use rayon::prelude::*;
+    let results: Vec<Result<(Scenario, Projection)>> = files
+        .par_iter()
+        .map(|f| {
+            let s = Scenario::load(f, rules)?;
+            let p = simulate(&s)?;
+            Ok((s, p))
+        })
+        .collect();
+    results.into_iter().collect()
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -42,6 +61,41 @@ pub enum Command {
         /// Write to this file (atomically) instead of standard output
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
+    },
+    /// Compare plans side by side; the first file is the baseline
+    Compare {
+        /// Two or more scenario TOML files; the first is the baseline
+        #[arg(required = true, num_args = 2..)]
+        files: Vec<PathBuf>,
+        /// Output format
+        #[arg(long, short, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Use this ruleset for every plan instead of the built-in one (or each scenario's `rules`)
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+        /// Write the comparison to this file (atomically) instead of standard output
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Also draw every plan's headline score on one PNG chart
+        #[arg(long, value_name = "PNG")]
+        chart: Option<PathBuf>,
+        /// Chart size in pixels
+        #[arg(long, value_name = "WxH", default_value = "1600x900")]
+        size: Size,
+    },
+    /// Draw a scenario's projection as a PNG chart for slides
+    Chart {
+        /// The scenario TOML file
+        file: PathBuf,
+        /// The PNG file to write
+        #[arg(long, short, value_name = "PNG")]
+        output: PathBuf,
+        /// Use this ruleset instead of the built-in one (or the scenario's `rules`)
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+        /// Chart size in pixels
+        #[arg(long, value_name = "WxH", default_value = "1600x900")]
+        size: Size,
     },
     /// Validate a scenario and show what it resolved to
     Check {
@@ -77,6 +131,52 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
                 return write_atomic(&out, text.as_bytes(), &inputs);
             }
             text
+        }
+        Command::Compare {
+            files,
+            format,
+            rules,
+            output,
+            chart,
+            size,
+        } => {
+            let plans = load_plans(&files, rules.as_deref())?;
+            let pairs: Vec<(&Scenario, &Projection)> = plans.iter().map(|(s, p)| (s, p)).collect();
+            let comparison = compare(&pairs);
+            let mut inputs: Vec<PathBuf> =
+                plans.iter().flat_map(|(s, _)| s.inputs.clone()).collect();
+            inputs.extend(rules);
+            if let Some(png) = chart {
+                let projections: Vec<&Projection> = plans.iter().map(|(_, p)| p).collect();
+                let drawn =
+                    comparison_chart(&projections, size).map_err(|reason| Error::Write {
+                        path: png.clone(),
+                        reason,
+                    })?;
+                write_atomic(&png, &drawn.png, &inputs)?;
+            }
+            let text =
+                crate::report::compare::render(&comparison, format, &plans[0].1.terms.path_names);
+            if let Some(out) = output {
+                return write_atomic(&out, text.as_bytes(), &inputs);
+            }
+            text
+        }
+        Command::Chart {
+            file,
+            output,
+            rules,
+            size,
+        } => {
+            let scenario = Scenario::load(&file, rules.as_deref())?;
+            let projection = simulate(&scenario)?;
+            let drawn = projection_chart(&projection, size).map_err(|reason| Error::Write {
+                path: output.clone(),
+                reason,
+            })?;
+            let mut inputs = scenario.inputs.clone();
+            inputs.extend(rules);
+            return write_atomic(&output, &drawn.png, &inputs);
         }
         Command::Check { file, rules } => check_report(&Scenario::load(&file, rules.as_deref())?),
         Command::Rules { check: None } => BUILT_IN.to_string(),

@@ -5,6 +5,7 @@
 //! [`simulate`] -> [`report`]. Only `report` and `cli` print.
 
 pub mod cli;
+pub mod compare;
 pub mod error;
 pub mod facts;
 pub mod month;

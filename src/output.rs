@@ -35,6 +35,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<()>
         .prefix(".pcsim-")
         .tempfile_in(&dir)
         .map_err(|e| fail(e.to_string()))?;
+    // A temporary file is private (0600); the output should read like any file the user
+    // makes: keep the mode of the file it replaces, or the usual 0644.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode());
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(|e| fail(e.to_string()))?;
+    }
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| fail(e.to_string()))?;

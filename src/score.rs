@@ -77,6 +77,16 @@ pub struct Detail {
     pub step_people: StepCounts,
 }
 
+/// The most points a metric can earn on a path.
+pub fn max_points(rules: &PathRules, metric: Metric) -> Decimal {
+    match metric {
+        Metric::NetCustomerAdds => rules.net_customer_adds.max_points.0,
+        Metric::IntermediateCertifications => rules.certifications.max_points.0,
+        Metric::UsageGrowth => rules.usage_growth.max_points.0,
+        Metric::Deployments => rules.deployments.max_points.0,
+    }
+}
+
 /// RULES.md §8: half-up to two decimals.
 pub fn round_points(points: Decimal) -> Decimal {
     points.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)

@@ -1,6 +1,7 @@
 //! One integration test binary (built once, fast to link), one module per concern.
 
 mod bad_input;
+mod charts;
 mod cli;
 mod scoring;
 mod support;

@@ -1,9 +1,11 @@
 //! Rendering a projection for people (table) and for programs (JSON, CSV).
 //! Each format implements [`Report`], so adding one touches one file.
 
+pub mod chart;
 mod check;
+pub mod compare;
 mod csv;
-mod json;
+pub mod json;
 mod table;
 
 use rust_decimal::Decimal;

@@ -1,0 +1,617 @@
+//! PNG charts for planning meetings, drawn with plotters into memory.
+//!
+//! Text uses an embedded font (DejaVu Sans, licence in assets/fonts/) through plotters'
+//! ab_glyph backend, so charts come out the same on any machine. Colours are the
+//! Okabe–Ito palette, which stays distinguishable with the common colour-vision deficiencies.
+
+use std::str::FromStr;
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::month::Month;
+use crate::rules::PathId;
+use crate::score::Metric;
+use crate::simulate::{MonthScore, Projection};
+
+const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+const FAMILY: &str = "sans-serif";
+/// A little headroom above 100 points so a line at the maximum is not clipped.
+const TOP: f64 = 104.0;
+
+pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+pub const SKY: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+pub const GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+pub const YELLOW: RGBColor = RGBColor(0xF0, 0xE4, 0x42);
+pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+pub const PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+/// The qualifying line.
+pub const LINE: RGBColor = RGBColor(0x33, 0x33, 0x33);
+const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
+/// Bluish green at 15% on white: the months in which the partner could enrol.
+const ENROL_SHADE: RGBColor = RGBColor(0xD9, 0xF0, 0xEA);
+
+const PATH_COLOURS: [RGBColor; 2] = [BLUE, ORANGE];
+const METRIC_COLOURS: [RGBColor; 4] = [SKY, GREEN, YELLOW, PURPLE];
+const PLAN_COLOURS: [RGBColor; 7] = [BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION, BLACK];
+
+/// A chart size in pixels, written `1600x900`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Size {
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Default for Size {
+    fn default() -> Size {
+        Size {
+            width: 1600,
+            height: 900,
+        }
+    }
+}
+
+impl FromStr for Size {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Size, String> {
+        let bad = || format!("`{s}` is not a size: write WIDTHxHEIGHT in pixels, such as 1600x900");
+        let (w, h) = s.trim().split_once(['x', 'X']).ok_or_else(bad)?;
+        let (width, height): (u32, u32) = (
+            w.trim().parse().map_err(|_| bad())?,
+            h.trim().parse().map_err(|_| bad())?,
+        );
+        if !(640..=8000).contains(&width) || !(360..=8000).contains(&height) {
+            return Err(format!(
+                "{width}x{height} is out of range: width 640..=8000 and height 360..=8000 pixels"
+            ));
+        }
+        Ok(Size { width, height })
+    }
+}
+
+/// A rendered chart: the PNG file, its raw pixels, and where the qualifying line was drawn.
+pub struct Chart {
+    pub png: Vec<u8>,
+    pub size: Size,
+    /// RGB, row by row.
+    pub pixels: Vec<u8>,
+    /// The pixel row of the qualifying line in the score panel, and its x extent.
+    pub qualifying_line: (i32, i32, i32),
+    /// The pixel rows of 0 points and of the top of the score axis.
+    pub score_axis: (i32, f64, i32),
+}
+
+impl Chart {
+    pub fn pixel(&self, x: u32, y: u32) -> [u8; 3] {
+        let i = ((y * self.size.width + x) * 3) as usize;
+        [self.pixels[i], self.pixels[i + 1], self.pixels[i + 2]]
+    }
+}
+
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        plotters::style::register_font(FAMILY, FontStyle::Normal, FONT)
+            .unwrap_or_else(|_| panic!("the embedded font is valid"));
+    });
+}
+
+type Failure = String;
+
+fn fail<E: std::fmt::Debug>(e: E) -> Failure {
+    format!("cannot draw the chart: {e:?}")
+}
+
+/// Pixel sizes scale with the chart's height so that text stays readable on a slide.
+struct Scale(f64);
+
+impl Scale {
+    fn px(&self, at_900: f64) -> i32 {
+        (at_900 * self.0).round().max(1.0) as i32
+    }
+    fn font(&self, at_900: f64) -> TextStyle<'static> {
+        (FAMILY, at_900 * self.0).into_font().color(&BLACK)
+    }
+}
+
+fn points(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
+/// One legend entry: a colour swatch (line or box) and its label.
+struct Key {
+    colour: RGBColor,
+    label: String,
+    boxed: bool,
+}
+
+/// Draws legend entries left to right in their own strip, so they never cover data.
+fn legend(
+    area: &DrawingArea<BitMapBackend<'_>, Shift>,
+    keys: &[Key],
+    s: &Scale,
+) -> Result<(), Failure> {
+    let font = s.font(22.0);
+    let mut x = s.px(90.0);
+    let y = area.dim_in_pixel().1 as i32 / 2;
+    for k in keys {
+        let swatch = s.px(34.0);
+        if k.boxed {
+            area.draw(&Rectangle::new(
+                [(x, y - s.px(9.0)), (x + swatch, y + s.px(9.0))],
+                k.colour.filled(),
+            ))
+            .map_err(fail)?;
+        } else {
+            area.draw(&PathElement::new(
+                vec![(x, y), (x + swatch, y)],
+                k.colour.stroke_width(s.px(5.0) as u32),
+            ))
+            .map_err(fail)?;
+        }
+        x += swatch + s.px(10.0);
+        area.draw(&Text::new(
+            k.label.clone(),
+            (x, y - s.px(12.0)),
+            font.clone(),
+        ))
+        .map_err(fail)?;
+        let (w, _) = area.estimate_text_size(&k.label, &font).map_err(fail)?;
+        x += w as i32 + s.px(40.0);
+    }
+    Ok(())
+}
+
+fn caption(
+    area: &DrawingArea<BitMapBackend<'_>, Shift>,
+    title: &str,
+    subtitle: &str,
+    s: &Scale,
+) -> Result<(), Failure> {
+    area.draw(&Text::new(
+        title.to_string(),
+        (s.px(40.0), s.px(14.0)),
+        s.font(36.0),
+    ))
+    .map_err(fail)?;
+    area.draw(&Text::new(
+        subtitle.to_string(),
+        (s.px(40.0), s.px(60.0)),
+        s.font(23.0).color(&RGBColor(0x44, 0x44, 0x44)),
+    ))
+    .map_err(fail)
+}
+
+fn month_label(first: Month, x: f64) -> String {
+    let k = x.round();
+    if (x - k).abs() > 0.01 || k < 0.0 {
+        String::new()
+    } else {
+        (first + k as i32).to_string()
+    }
+}
+
+/// Months where a path starts or stops qualifying: `(index, up)`.
+fn crossings(
+    months: &[MonthScore],
+    before: Option<&MonthScore>,
+    path: PathId,
+) -> Vec<(usize, bool)> {
+    let mut prev = before.map(|m| m.path(path).qualified);
+    let mut out = Vec::new();
+    for (k, m) in months.iter().enumerate() {
+        let q = m.path(path).qualified;
+        if let Some(p) = prev
+            && p != q
+        {
+            out.push((k, q));
+        }
+        if prev.is_none() && q {
+            out.push((k, true));
+        }
+        prev = Some(q);
+    }
+    out
+}
+
+/// Writes a label beside a marker: to its right, or to its left where it would run off
+/// the chart.
+fn annotate(
+    root: &DrawingArea<BitMapBackend<'_>, Shift>,
+    text: String,
+    (x, y): (i32, i32),
+    dy: i32,
+    style: TextStyle<'_>,
+    s: &Scale,
+) -> Result<(), Failure> {
+    let (w, _) = root.estimate_text_size(&text, &style).map_err(fail)?;
+    let right_edge = root.dim_in_pixel().0 as i32 - s.px(10.0);
+    let x = if x + s.px(8.0) + w as i32 > right_edge {
+        x - s.px(8.0) - w as i32
+    } else {
+        x + s.px(8.0)
+    };
+    root.draw(&Text::new(text, (x, y + dy), style))
+        .map_err(fail)
+}
+
+fn encode(
+    pixels: Vec<u8>,
+    size: Size,
+    qualifying_line: (i32, i32, i32),
+    score_axis: (i32, f64, i32),
+) -> Result<Chart, Failure> {
+    let mut png = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut png, size.width, size.height);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(fail)?;
+        writer.write_image_data(&pixels).map_err(fail)?;
+    }
+    Ok(Chart {
+        png,
+        size,
+        pixels,
+        qualifying_line,
+        score_axis,
+    })
+}
+
+/// The path with more qualified months (then the higher average): the one whose metrics
+/// the lower panel shows.
+pub fn better_path(p: &Projection) -> PathId {
+    let key = |path: PathId| {
+        let q = p.months.iter().filter(|m| m.path(path).qualified).count();
+        let sum: Decimal = p.months.iter().map(|m| m.path(path).total).sum();
+        (q, sum)
+    };
+    if key(PathId::Smb) > key(PathId::Enterprise) {
+        PathId::Smb
+    } else {
+        PathId::Enterprise
+    }
+}
+
+/// `pcsim chart`: both paths' totals with the qualifying line, crossings labelled and the
+/// enrolment months shaded; below, the four metrics of the better path, stacked.
+pub fn projection_chart(p: &Projection, size: Size) -> Result<Chart, Failure> {
+    register_font();
+    let s = Scale(size.height as f64 / 900.0);
+    let mut pixels = vec![255u8; (size.width * size.height * 3) as usize];
+    let first = p.start;
+    let n = p.months.len();
+    let threshold = points(p.terms.qualifying_total);
+    let names = &p.terms.path_names;
+    let line;
+    let axis;
+    {
+        let root =
+            BitMapBackend::with_buffer(&mut pixels, (size.width, size.height)).into_drawing_area();
+        root.fill(&WHITE).map_err(fail)?;
+        let (head, rest) = root.split_vertically(s.px(100.0));
+        let (keys, rest) = rest.split_vertically(s.px(44.0));
+        let (top, bottom) = rest.split_vertically((rest.dim_in_pixel().1 as f64 * 0.58) as i32);
+        let end = p.months.last().map_or(first, |m| m.month);
+        caption(
+            &head,
+            &format!("{}: partner capability score", p.scenario),
+            &format!(
+                "{}, {first} to {end}, ruleset: {}",
+                p.terms.designation, p.ruleset
+            ),
+            &s,
+        )?;
+        legend(
+            &keys,
+            &[
+                Key {
+                    colour: PATH_COLOURS[0],
+                    label: format!("{} total", names[0]),
+                    boxed: false,
+                },
+                Key {
+                    colour: PATH_COLOURS[1],
+                    label: format!("{} total", names[1]),
+                    boxed: false,
+                },
+                Key {
+                    colour: LINE,
+                    label: format!("{} points: qualifies", p.terms.qualifying_total.normalize()),
+                    boxed: false,
+                },
+                Key {
+                    colour: ENROL_SHADE,
+                    label: "could enrol".into(),
+                    boxed: true,
+                },
+            ],
+            &s,
+        )?;
+
+        let x_range = -0.5..(n as f64 - 0.5);
+        let mut chart = ChartBuilder::on(&top)
+            .margin_left(s.px(20.0))
+            .margin_right(s.px(40.0))
+            .margin_top(s.px(10.0))
+            .x_label_area_size(s.px(50.0))
+            .y_label_area_size(s.px(70.0))
+            .build_cartesian_2d(x_range.clone(), 0f64..TOP)
+            .map_err(fail)?;
+        chart
+            .configure_mesh()
+            .light_line_style(GRID)
+            .bold_line_style(GRID)
+            .x_labels(n.min(12))
+            .x_label_formatter(&|x| month_label(first, *x))
+            .y_desc("points")
+            .y_labels(6)
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .label_style(s.font(20.0))
+            .axis_desc_style(s.font(22.0))
+            .draw()
+            .map_err(fail)?;
+        for (a, b) in &p.summary.enrolment_windows {
+            let (x0, x1) = (a.since(first) as f64 - 0.5, b.since(first) as f64 + 0.5);
+            chart
+                .draw_series([Rectangle::new(
+                    [(x0, 0.0), (x1, 100.0)],
+                    ENROL_SHADE.filled(),
+                )])
+                .map_err(fail)?;
+        }
+        chart
+            .draw_series(LineSeries::new(
+                [(x_range.start, threshold), (x_range.end, threshold)],
+                LINE.stroke_width(s.px(3.0) as u32),
+            ))
+            .map_err(fail)?;
+        let (x0, y) = chart.backend_coord(&(x_range.start, threshold));
+        let (x1, _) = chart.backend_coord(&(x_range.end, threshold));
+        line = (y, x0, x1);
+        axis = (
+            chart.backend_coord(&(0.0, 0.0)).1,
+            TOP,
+            chart.backend_coord(&(0.0, TOP)).1,
+        );
+        for path in PathId::ALL {
+            let colour = PATH_COLOURS[path.index()];
+            let series = p
+                .months
+                .iter()
+                .enumerate()
+                .map(|(k, m)| (k as f64, points(m.path(path).total)));
+            chart
+                .draw_series(LineSeries::new(
+                    series,
+                    colour.stroke_width(s.px(5.0) as u32),
+                ))
+                .map_err(fail)?;
+            for (k, up) in crossings(&p.months, p.lookback.last(), path) {
+                let total = points(p.months[k].path(path).total);
+                chart
+                    .draw_series([Circle::new((k as f64, total), s.px(9.0), colour.filled())])
+                    .map_err(fail)?;
+                let label = format!(
+                    "{} {} {}",
+                    names[path.index()],
+                    if up { "↑" } else { "↓" },
+                    p.months[k].month
+                );
+                let dy = if up { -s.px(42.0) } else { s.px(14.0) };
+                let at = chart.backend_coord(&(k as f64, total));
+                annotate(&root, label, at, dy, s.font(20.0).color(&colour), &s)?;
+            }
+        }
+
+        let better = better_path(p);
+        let (legend_row, bars) = bottom.split_vertically(s.px(44.0));
+        let mut keys = vec![Key {
+            colour: WHITE,
+            label: format!("{} metrics:", names[better.index()]),
+            boxed: true,
+        }];
+        keys.extend(Metric::ALL.iter().map(|m| Key {
+            colour: METRIC_COLOURS[*m as usize],
+            label: m.label().to_string(),
+            boxed: true,
+        }));
+        legend(&legend_row, &keys, &s)?;
+        let mut chart = ChartBuilder::on(&bars)
+            .margin_left(s.px(20.0))
+            .margin_right(s.px(40.0))
+            .margin_bottom(s.px(10.0))
+            .x_label_area_size(s.px(50.0))
+            .y_label_area_size(s.px(70.0))
+            .build_cartesian_2d(x_range, 0f64..TOP)
+            .map_err(fail)?;
+        chart
+            .configure_mesh()
+            .light_line_style(GRID)
+            .bold_line_style(GRID)
+            .x_labels(n.min(12))
+            .x_label_formatter(&|x| month_label(first, *x))
+            .y_desc("points")
+            .y_labels(5)
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .label_style(s.font(20.0))
+            .axis_desc_style(s.font(22.0))
+            .draw()
+            .map_err(fail)?;
+        for (k, m) in p.months.iter().enumerate() {
+            let mut base = 0.0;
+            for metric in Metric::ALL {
+                let h = points(m.path(better).points(metric));
+                if h > 0.0 {
+                    let x = k as f64;
+                    chart
+                        .draw_series([Rectangle::new(
+                            [(x - 0.38, base), (x + 0.38, base + h)],
+                            METRIC_COLOURS[metric as usize].filled(),
+                        )])
+                        .map_err(fail)?;
+                }
+                base += h;
+            }
+        }
+        root.present().map_err(fail)?;
+    }
+    encode(pixels, size, line, axis)
+}
+
+/// `pcsim compare --chart`: every plan's headline score (the better path each month) on
+/// calendar months, the qualifying line, and each plan's first crossing labelled.
+pub fn comparison_chart(plans: &[&Projection], size: Size) -> Result<Chart, Failure> {
+    register_font();
+    let s = Scale(size.height as f64 / 900.0);
+    let mut pixels = vec![255u8; (size.width * size.height * 3) as usize];
+    let first = plans
+        .iter()
+        .map(|p| p.start)
+        .min()
+        .ok_or("no plans to draw")?;
+    let last = plans
+        .iter()
+        .filter_map(|p| p.months.last().map(|m| m.month))
+        .max()
+        .unwrap_or(first);
+    let n = last.since(first) as usize + 1;
+    let threshold = plans
+        .first()
+        .map_or(70.0, |p| points(p.terms.qualifying_total));
+    let line;
+    let axis;
+    {
+        let root =
+            BitMapBackend::with_buffer(&mut pixels, (size.width, size.height)).into_drawing_area();
+        root.fill(&WHITE).map_err(fail)?;
+        let (head, rest) = root.split_vertically(s.px(100.0));
+        let (keys, body) = rest.split_vertically(s.px(44.0));
+        let names: Vec<&str> = plans.iter().map(|p| p.scenario.as_str()).collect();
+        caption(
+            &head,
+            &format!("Plans compared: {}", names.join(" · ")),
+            &format!(
+                "headline score (the better path each month), {first} to {last}, ruleset: {}",
+                plans[0].ruleset
+            ),
+            &s,
+        )?;
+        let mut entries: Vec<Key> = plans
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Key {
+                colour: PLAN_COLOURS[i % PLAN_COLOURS.len()],
+                label: p.scenario.clone(),
+                boxed: false,
+            })
+            .collect();
+        entries.push(Key {
+            colour: LINE,
+            label: format!("{} points", plans[0].terms.qualifying_total.normalize()),
+            boxed: false,
+        });
+        legend(&keys, &entries, &s)?;
+
+        let x_range = -0.5..(n as f64 - 0.5);
+        let mut chart = ChartBuilder::on(&body)
+            .margin_left(s.px(20.0))
+            .margin_right(s.px(40.0))
+            .margin_bottom(s.px(10.0))
+            .x_label_area_size(s.px(50.0))
+            .y_label_area_size(s.px(70.0))
+            .build_cartesian_2d(x_range.clone(), 0f64..TOP)
+            .map_err(fail)?;
+        chart
+            .configure_mesh()
+            .light_line_style(GRID)
+            .bold_line_style(GRID)
+            .x_labels(n.min(12))
+            .x_label_formatter(&|x| month_label(first, *x))
+            .y_desc("points")
+            .y_labels(6)
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .label_style(s.font(20.0))
+            .axis_desc_style(s.font(22.0))
+            .draw()
+            .map_err(fail)?;
+        chart
+            .draw_series(LineSeries::new(
+                [(x_range.start, threshold), (x_range.end, threshold)],
+                LINE.stroke_width(s.px(3.0) as u32),
+            ))
+            .map_err(fail)?;
+        let (x0, y) = chart.backend_coord(&(x_range.start, threshold));
+        let (x1, _) = chart.backend_coord(&(x_range.end, threshold));
+        line = (y, x0, x1);
+        axis = (
+            chart.backend_coord(&(0.0, 0.0)).1,
+            TOP,
+            chart.backend_coord(&(0.0, TOP)).1,
+        );
+        for (i, p) in plans.iter().enumerate() {
+            let colour = PLAN_COLOURS[i % PLAN_COLOURS.len()];
+            let at = |m: &MonthScore| m.month.since(first) as f64;
+            chart
+                .draw_series(LineSeries::new(
+                    p.months.iter().map(|m| (at(m), points(m.headline()))),
+                    colour.stroke_width(s.px(5.0) as u32),
+                ))
+                .map_err(fail)?;
+            if let Some(m) = p.months.iter().find(|m| m.qualified) {
+                let xy = (at(m), points(m.headline()));
+                chart
+                    .draw_series([Circle::new(xy, s.px(10.0), colour.filled())])
+                    .map_err(fail)?;
+                // Stagger the labels of plans that cross in the same month.
+                let dy = -(s.px(56.0) + s.px(30.0) * i as i32);
+                let text = format!("{}: {}", p.scenario, m.month);
+                annotate(
+                    &root,
+                    text,
+                    chart.backend_coord(&xy),
+                    dy,
+                    s.font(21.0).color(&colour),
+                    &s,
+                )?;
+            }
+        }
+        root.present().map_err(fail)?;
+    }
+    encode(pixels, size, line, axis)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(
+            "1600x900".parse(),
+            Ok(Size {
+                width: 1600,
+                height: 900
+            })
+        );
+        assert_eq!(
+            " 1920X1080 ".parse(),
+            Ok(Size {
+                width: 1920,
+                height: 1080
+            })
+        );
+        assert!("1600".parse::<Size>().unwrap_err().contains("WIDTHxHEIGHT"));
+        assert!(
+            "100x100"
+                .parse::<Size>()
+                .unwrap_err()
+                .contains("out of range")
+        );
+    }
+}

@@ -1,0 +1,241 @@
+//! `pcsim compare`: the comparison as a table, JSON or CSV.
+
+use comfy_table::{Table, presets};
+use serde_json::{Value, json};
+
+use super::json::number;
+use super::{Format, fixed2};
+use crate::compare::{Comparison, MonthDelta, PlanFigures};
+use crate::month::Month;
+use crate::rules::PathId;
+
+/// Renders a comparison; `path_names` label the paths (from the baseline's ruleset).
+pub fn render(c: &Comparison, format: Format, path_names: &[String; 2]) -> String {
+    match format {
+        Format::Table => table(c, path_names),
+        Format::Json => {
+            let mut text =
+                serde_json::to_string_pretty(&to_json(c)).expect("a JSON value always serializes");
+            text.push('\n');
+            text
+        }
+        Format::Csv => csv(c),
+    }
+}
+
+fn month(m: Option<Month>) -> String {
+    m.map_or("never".into(), |m| m.to_string())
+}
+
+fn with_delta(value: String, delta: Option<MonthDelta>) -> String {
+    match delta.map(MonthDelta::describe) {
+        Some(d) if !d.is_empty() => format!("{value} ({d})"),
+        _ => value,
+    }
+}
+
+fn signed(n: impl std::fmt::Display + PartialOrd + Default) -> String {
+    if n > Default::default() {
+        format!("+{n}")
+    } else {
+        n.to_string()
+    }
+}
+
+fn table(c: &Comparison, names: &[String; 2]) -> String {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED);
+    let mut header = vec![String::new()];
+    header.extend(c.plans.iter().enumerate().map(|(i, p)| {
+        if i == 0 && !p.name.to_lowercase().contains("baseline") {
+            format!("{} (baseline)", p.name)
+        } else {
+            p.name.clone()
+        }
+    }));
+    t.set_header(header);
+    let row = |label: String, cell: &dyn Fn(&PlanFigures) -> String| {
+        let mut r = vec![label];
+        r.extend(c.plans.iter().map(cell));
+        r
+    };
+    let d = |p: &PlanFigures| p.vs_baseline.clone();
+    t.add_row(row("Scenario file".into(), &|p| p.file.clone()));
+    t.add_row(row("Projected months".into(), &|p| {
+        format!("{} to {}", p.start, p.end)
+    }));
+    for path in PathId::ALL {
+        let i = path.index();
+        t.add_row(row(format!("First qualified: {}", names[i]), &|p| {
+            with_delta(
+                month(p.first_qualified[i]),
+                d(p).map(|d| d.first_qualified[i]),
+            )
+        }));
+    }
+    t.add_row(row("First qualified: either path".into(), &|p| {
+        with_delta(
+            month(p.first_qualified_any),
+            d(p).map(|d| d.first_qualified_any),
+        )
+    }));
+    t.add_row(row("First month to enrol".into(), &|p| {
+        with_delta(month(p.first_enrolment), d(p).map(|d| d.first_enrolment))
+    }));
+    t.add_row(row("Months qualified".into(), &|p| {
+        let base = format!("{} of {}", p.months_qualified, p.months_counted);
+        match d(p) {
+            Some(d) => format!("{base} ({})", signed(d.months_qualified)),
+            None => base,
+        }
+    }));
+    t.add_row(row("Score at the end".into(), &|p| {
+        let base = format!("{} in {}", fixed2(p.score_at_end), p.end_month);
+        match d(p) {
+            Some(d) => format!("{base} ({} points)", signed(d.score_points.normalize())),
+            None => base,
+        }
+    }));
+    t.add_row(row("Weakest metric at the end".into(), &|p| {
+        let w = &p.weakest;
+        format!(
+            "{} ({} {} of {})",
+            w.metric.label(),
+            names[w.path.index()],
+            fixed2(w.points),
+            w.max_points.normalize()
+        )
+    }));
+    let note = match c.window {
+        Some((a, b)) => format!(
+            "Months qualified and the score at the end are taken over {a} to {b}, the months every plan covers;\n\
+             first months are compared as calendar months. Differences are against the baseline (the first file)."
+        ),
+        None => "The plans share no month: each plan's figures are over its own horizon.\n\
+                 Differences are against the baseline (the first file)."
+            .to_string(),
+    };
+    format!("{t}\n{note}\n")
+}
+
+fn delta_json(d: MonthDelta) -> Value {
+    match d {
+        MonthDelta::Sooner(n) => json!(n),
+        MonthDelta::OnlyThis => json!("baseline never"),
+        MonthDelta::OnlyBaseline => json!("never"),
+        MonthDelta::Neither => Value::Null,
+    }
+}
+
+fn opt(m: Option<Month>) -> Value {
+    m.map_or(Value::Null, |m| Value::String(m.to_string()))
+}
+
+fn to_json(c: &Comparison) -> Value {
+    let plans: Vec<Value> = c
+        .plans
+        .iter()
+        .map(|p| {
+            let vs = p.vs_baseline.as_ref().map_or(Value::Null, |d| {
+                json!({
+                    "first_qualified_months_sooner": {
+                        "enterprise": delta_json(d.first_qualified[0]),
+                        "smb": delta_json(d.first_qualified[1]),
+                        "any": delta_json(d.first_qualified_any),
+                    },
+                    "first_enrolment_months_sooner": delta_json(d.first_enrolment),
+                    "months_qualified": d.months_qualified,
+                    "score_points": number(d.score_points),
+                })
+            });
+            json!({
+                "scenario": p.name,
+                "file": p.file,
+                "start": p.start.to_string(),
+                "end": p.end.to_string(),
+                "first_qualified": {
+                    "enterprise": opt(p.first_qualified[0]),
+                    "smb": opt(p.first_qualified[1]),
+                    "any": opt(p.first_qualified_any),
+                },
+                "first_enrolment": opt(p.first_enrolment),
+                "months_qualified": p.months_qualified,
+                "months_counted": p.months_counted,
+                "score_at_end": {"month": p.end_month.to_string(), "points": number(p.score_at_end)},
+                "weakest_metric": {
+                    "path": p.weakest.path.key(),
+                    "metric": p.weakest.metric.key(),
+                    "points": number(p.weakest.points),
+                    "max_points": number(p.weakest.max_points),
+                },
+                "vs_baseline": vs,
+            })
+        })
+        .collect();
+    json!({
+        "window": c.window.map_or(Value::Null, |(a, b)| json!({"from": a.to_string(), "to": b.to_string()})),
+        "baseline": c.plans.first().map(|p| p.name.clone()),
+        "plans": plans,
+    })
+}
+
+fn csv(c: &Comparison) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "scenario",
+        "file",
+        "start",
+        "end",
+        "first_qualified_enterprise",
+        "first_qualified_smb",
+        "first_qualified_any",
+        "first_enrolment",
+        "months_qualified",
+        "months_counted",
+        "end_month",
+        "score_at_end",
+        "weakest_path",
+        "weakest_metric",
+        "weakest_points",
+        "vs_baseline_first_qualified_any_months_sooner",
+        "vs_baseline_months_qualified",
+        "vs_baseline_score_points",
+    ];
+    w.write_record(header).expect("writing to memory");
+    let m = |m: Option<Month>| m.map_or(String::new(), |m| m.to_string());
+    for p in &c.plans {
+        let (sooner, months, points) = match &p.vs_baseline {
+            Some(d) => (
+                match d.first_qualified_any {
+                    MonthDelta::Sooner(n) => n.to_string(),
+                    other => other.describe(),
+                },
+                d.months_qualified.to_string(),
+                fixed2(d.score_points),
+            ),
+            None => Default::default(),
+        };
+        w.write_record([
+            p.name.clone(),
+            p.file.clone(),
+            p.start.to_string(),
+            p.end.to_string(),
+            m(p.first_qualified[0]),
+            m(p.first_qualified[1]),
+            m(p.first_qualified_any),
+            m(p.first_enrolment),
+            p.months_qualified.to_string(),
+            p.months_counted.to_string(),
+            p.end_month.to_string(),
+            fixed2(p.score_at_end),
+            p.weakest.path.key().to_string(),
+            p.weakest.metric.key().to_string(),
+            fixed2(p.weakest.points),
+            sooner,
+            months,
+            points,
+        ])
+        .expect("writing to memory");
+    }
+    String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8")
+}
