@@ -28,6 +28,10 @@ pub struct Facts {
     pub active: Vec<u32>,
     /// Security ACR in whole cents: exact, and integer-fast for the TTM sums.
     pub acr_cents: Vec<i64>,
+    /// Whether the Azure side counts in the month (a customer, with a counting
+    /// association). RULES.md §3: when it does not, the tenant is in no Azure band that
+    /// month, whatever ACR earlier months left in its TTM.
+    pub azure_counts: Vec<bool>,
 }
 
 /// One tenant's rows of [`Facts`].
@@ -36,6 +40,7 @@ pub struct TenantFacts<'a> {
     pub seats: &'a [u32],
     pub active: &'a [u32],
     pub acr_cents: &'a [i64],
+    pub azure_counts: &'a [bool],
 }
 
 impl Facts {
@@ -44,7 +49,8 @@ impl Facts {
         TenantFacts {
             seats: &self.seats[r.clone()],
             active: &self.active[r.clone()],
-            acr_cents: &self.acr_cents[r],
+            acr_cents: &self.acr_cents[r.clone()],
+            azure_counts: &self.azure_counts[r],
         }
     }
 
@@ -59,6 +65,7 @@ impl Facts {
             seats: vec![0; tenants * months],
             active: vec![0; tenants * months],
             acr_cents: vec![0; tenants * months],
+            azure_counts: vec![false; tenants * months],
         };
         if months == 0 {
             return Ok(facts);
@@ -75,9 +82,15 @@ impl Facts {
             .par_chunks_mut(months)
             .zip(facts.active.par_chunks_mut(months))
             .zip(facts.acr_cents.par_chunks_mut(months))
+            .zip(facts.azure_counts.par_chunks_mut(months))
             .enumerate()
-            .filter_map(|(t, ((seats, active), acr))| {
-                let out = Out { seats, active, acr };
+            .filter_map(|(t, (((seats, active), acr), azure_counts))| {
+                let out = Out {
+                    seats,
+                    active,
+                    acr,
+                    azure_counts,
+                };
                 let changes = plan.for_tenant(t as u32, &scenario.changes);
                 let source = match t.checked_sub(history_len) {
                     None => Source::History(
@@ -120,6 +133,7 @@ struct Out<'a> {
     seats: &'a mut [u32],
     active: &'a mut [u32],
     acr: &'a mut [i64],
+    azure_counts: &'a mut [bool],
 }
 
 enum Source<'a> {
@@ -188,6 +202,7 @@ fn history_unchanged(rows: &[HistoryRow], w: Window, out: Out<'_>) {
             }
             if azure {
                 out.acr[i] = carried.2;
+                out.azure_counts[i] = true;
             }
         }
         month = month + 1;
@@ -277,17 +292,22 @@ fn simulate(
         }
         if month >= w.origin {
             let i = month.since(w.origin) as usize;
-            let customer = match source {
-                Source::Declared(t) => t.is_customer(month),
-                Source::History(_) => !row_missing,
+            // A history month without a row has zero facts, but the tenant is still a
+            // customer: ACR from its earlier months still counts in its TTM.
+            let (customer, has_facts) = match source {
+                Source::Declared(t) => (t.is_customer(month), true),
+                Source::History(_) => (true, !row_missing),
             };
             // Levels are bounded by MAX_LEVEL, so these conversions cannot fail.
-            if customer && levels.m365 {
+            if customer && has_facts && levels.m365 {
                 out.seats[i] = whole(levels.seats);
                 out.active[i] = whole(levels.active);
             }
             if customer && levels.azure {
-                out.acr[i] = crate::scenario::import::cents(levels.acr).unwrap_or(i64::MAX);
+                out.azure_counts[i] = true;
+                if has_facts {
+                    out.acr[i] = crate::scenario::import::cents(levels.acr).unwrap_or(i64::MAX);
+                }
             }
         }
         month = month + 1;

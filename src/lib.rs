@@ -16,4 +16,5 @@ pub mod scenario;
 pub mod score;
 pub mod simulate;
 pub mod skilling;
+pub mod synth;
 pub mod tally;

@@ -110,17 +110,31 @@ pub struct Cause {
 
 /// Projects `scenario` month by month on both paths.
 pub fn simulate(scenario: &Scenario) -> Result<Projection> {
+    let (origin, end) = facts_span(scenario);
+    Ok(project(scenario, &Facts::build(scenario, origin, end)?))
+}
+
+/// Months scored before `start` so that the enrolment and renewal windows can look back.
+fn lookback(scenario: &Scenario) -> i32 {
+    let w = &scenario.rules.windows;
+    w.enrol_months.0.max(w.renew_months.0) as i32 - 1
+}
+
+/// The months of facts a projection needs: `(first, last)`.
+pub fn facts_span(scenario: &Scenario) -> (Month, Month) {
+    (
+        scenario.start - lookback(scenario) - FACTS_BEFORE_FIRST_SCORE,
+        scenario.end(),
+    )
+}
+
+/// Scores every month on both paths from facts built over [`facts_span`].
+pub fn project(scenario: &Scenario, facts: &Facts) -> Projection {
     let rules = &scenario.rules;
-    let look = rules
-        .windows
-        .enrol_months
-        .0
-        .max(rules.windows.renew_months.0) as i32
-        - 1;
+    let look = lookback(scenario);
     let first = scenario.start - look;
     let end = scenario.end();
-    let facts = Facts::build(scenario, first - FACTS_BEFORE_FIRST_SCORE, end)?;
-    let tallies = tally(&facts, rules, first - 12, end);
+    let tallies = tally(facts, rules, first - 12, end);
 
     let scored: Vec<MonthScore> = (0..=end.since(first))
         .map(|k| {
@@ -146,7 +160,7 @@ pub fn simulate(scenario: &Scenario) -> Result<Projection> {
         .collect();
     let (lookback, months) = scored.split_at(look as usize);
     let summary = summarize(scenario, lookback, months);
-    Ok(Projection {
+    Projection {
         scenario: scenario.name.clone(),
         start: scenario.start,
         ruleset: rules.name.clone(),
@@ -160,7 +174,7 @@ pub fn simulate(scenario: &Scenario) -> Result<Projection> {
         months: months.to_vec(),
         lookback: lookback.to_vec(),
         summary,
-    })
+    }
 }
 
 fn summarize(scenario: &Scenario, lookback: &[MonthScore], months: &[MonthScore]) -> Summary {

@@ -78,9 +78,12 @@ impl CompiledPath {
     }
 
     #[inline]
-    fn bands(&self, seats: u32, ttm: i64) -> u8 {
-        (self.m365_seats.contains(seats as i64) as u8 * M365)
-            | (self.azure_nca.contains(ttm) as u8 * AZURE_NCA)
+    fn bands(&self, seats: u32, ttm: i64, azure_counts: bool) -> u8 {
+        let m365 = self.m365_seats.contains(seats as i64) as u8 * M365;
+        if !azure_counts {
+            return m365;
+        }
+        m365 | (self.azure_nca.contains(ttm) as u8 * AZURE_NCA)
             | (self.azure_deploy.contains(ttm) as u8 * AZURE_DEPLOY)
             | (self.azure_usage.contains(ttm) as u8 * AZURE_USAGE)
     }
@@ -149,8 +152,8 @@ impl Scratch {
             }
             self.ttm[i] = ttm;
             self.bands[i] = [
-                paths[0].bands(f.seats[i], ttm),
-                paths[1].bands(f.seats[i], ttm),
+                paths[0].bands(f.seats[i], ttm, f.azure_counts[i]),
+                paths[1].bands(f.seats[i], ttm, f.azure_counts[i]),
             ];
         }
         for (k, slot) in self.tallies.iter_mut().enumerate() {

@@ -307,7 +307,7 @@ certs = [{ cert = "Cloud and AI Security Engineer Associate", passed = "2027-02-
 }
 
 #[test]
-fn an_explicit_expiry_counts_through_its_day() {
+fn an_explicit_expiry_means_expired_on_that_day() {
     let certs = |expires: &str| {
         let p = smb_certs(
             &format!(
@@ -328,13 +328,108 @@ fn an_explicit_expiry_counts_through_its_day() {
     );
     assert_eq!(
         certs("2027-06-30"),
+        (dec!(4), dec!(0)),
+        "expired on the last day of June: expired by then"
+    );
+    assert_eq!(
+        certs("2027-07-01"),
         (dec!(4), dec!(4)),
-        "valid through the last day of June"
+        "still valid on June 30"
     );
     assert_eq!(
         certs("2027-06"),
-        (dec!(4), dec!(4)),
-        "a bare month means its last day"
+        (dec!(4), dec!(0)),
+        "a bare month: it expires during June"
+    );
+}
+
+#[test]
+fn not_renewing_and_an_explicit_expiry_agree() {
+    // Both expire on 2028-01-31 (RULES.md §5 "expires 12 months after it was passed").
+    let p = smb_certs(
+        r#"[[people]]
+name = "A"
+certs = [{ cert = "Cloud and AI Security Engineer Associate", passed = "2027-01-31", renew = false }]
+[[people]]
+name = "B"
+certs = [{ cert = "SC-200", passed = "2027-01-31", expires = "2028-01-31" }]
+"#,
+        "2027-12",
+        2,
+    );
+    assert_eq!(
+        at(&p, "2027-12", SMB).points(Metric::IntermediateCertifications),
+        dec!(8),
+        "both count in December"
+    );
+    assert_eq!(
+        at(&p, "2028-01", SMB).points(Metric::IntermediateCertifications),
+        dec!(0),
+        "both expired by January 31"
+    );
+}
+
+#[test]
+fn azure_side_counts_only_while_its_association_counts() {
+    // RULES.md §3: a side whose association does not count contributes zero, and was in no
+    // band, that month, whatever its TTM still holds.
+    let p = project(
+        r#"
+name = "azure association lost"
+start = "2027-01"
+months = 6
+[[tenants]]
+name = "AzDrop"
+since = "2027-01"
+acr = 1000
+azure = "PAL"
+[[changes]]
+tenant = "AzDrop"
+month = "2027-04"
+azure = "none"
+"#,
+    );
+    assert_eq!(
+        at(&p, "2027-03", SMB).points,
+        [dec!(4), dec!(0), dec!(4), dec!(3.33)],
+        "TTM 3,000 while it counts"
+    );
+    for m in ["2027-04", "2027-06"] {
+        assert_eq!(
+            at(&p, m, SMB).points,
+            [dec!(0); 4],
+            "{m}: no Azure credit once PAL is gone"
+        );
+        assert_eq!(
+            at(&p, m, ENT).points(Metric::NetCustomerAdds),
+            dec!(0),
+            "{m}"
+        );
+    }
+}
+
+#[test]
+fn a_churned_tenant_stops_counting_at_once() {
+    let p = project(
+        r#"
+name = "churned azure tenant"
+start = "2027-01"
+months = 3
+[[tenants]]
+name = "Gone"
+since = "2026-09"
+until = "2027-01"
+acr = 1000
+"#,
+    );
+    assert_eq!(
+        at(&p, "2027-01", SMB).points(Metric::NetCustomerAdds),
+        dec!(4)
+    );
+    assert_eq!(
+        at(&p, "2027-02", SMB).points,
+        [dec!(0); 4],
+        "gone after its `until`, TTM or not"
     );
 }
 

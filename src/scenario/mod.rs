@@ -50,13 +50,14 @@ pub struct HeldCert {
     /// Index into `rules.certifications`.
     pub cert: usize,
     pub passed: DayOrMonth,
-    /// The last day on which it counts (expiry, non-renewal or retirement); `None`: never ends.
+    /// The last day on which it is valid (the day before it expires, or the end of its
+    /// retirement's grace year); `None`: never ends.
     pub counts_until: Option<NaiveDate>,
     pub probability: Decimal,
 }
 
 impl HeldCert {
-    /// RULES.md §5: counts in month m when passed by the end of m and still valid on its last day.
+    /// RULES.md §5: counts in month m when passed by the end of m and not expired by then.
     pub fn counts_in(&self, month: Month) -> bool {
         self.passed.month() <= month
             && self
@@ -269,6 +270,9 @@ fn held_cert(
     }
     let expiry = match ending {
         Ending::Renewed => None,
+        // RULES.md §5: counts in m when it "has not expired by" m's last day. A certification
+        // that expires on day D has expired by D, so it counts through the day before; both
+        // ways of giving an expiry mean the same. A bare month means it expires in that month.
         Ending::NotRenewed => Some(
             passed
                 .first_day()
@@ -277,10 +281,10 @@ fn held_cert(
                 .unwrap_or(NaiveDate::MAX),
         ),
         Ending::Expires(e) => {
-            if e.last_day() < passed.first_day() {
+            if e.first_day() <= passed.first_day() {
                 return Err(format!("it expires ({e}) before it is passed ({passed})"));
             }
-            Some(e.last_day())
+            e.first_day().pred_opt()
         }
     };
     let counts_until = match (expiry, entry.counts_until()) {
