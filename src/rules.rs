@@ -69,14 +69,18 @@ impl Associations {
     /// The catalog spelling of an association and whether it counts; matching ignores case
     /// and spaces ("csp tier1", "CSP Tier 1").
     pub fn lookup(&self, side: Side, text: &str) -> Option<(String, bool)> {
-        let key = |s: &str| s.to_ascii_lowercase().replace([' ', '-', '_'], "");
+        // Compared without allocating: a big history looks up an association per tenant.
+        fn loose(s: &str) -> impl Iterator<Item = char> + '_ {
+            s.chars()
+                .filter(|c| !matches!(c, ' ' | '-' | '_'))
+                .map(|c| c.to_ascii_lowercase())
+        }
         let (counting, other) = self.lists(side);
-        let wanted = key(text);
         counting
             .iter()
             .map(|a| (a, true))
             .chain(other.iter().map(|a| (a, false)))
-            .find(|(a, _)| key(a) == wanted)
+            .find(|(a, _)| loose(a).eq(loose(text)))
             .map(|(a, counts)| (a.clone(), counts))
     }
 

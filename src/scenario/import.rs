@@ -1,60 +1,17 @@
 //! The two CSV imports: monthly tenant facts (`history`) and certifications (`people_csv`).
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
+pub use super::history::{AssocCell, History, HistoryRow};
 use crate::error::{Error, Result, csv_error, describe_io};
-use crate::month::{DayOrMonth, Month};
+use crate::month::DayOrMonth;
 use crate::rules::{Ruleset, Side};
 use crate::scenario::model::MAX_LEVEL;
 
-/// An association cell of a history row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AssocCell {
-    /// Empty: keeps the association of the row before.
-    Keep,
-    Counts(bool),
-}
-
-/// One month of one imported tenant, already rounded to what is scored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HistoryRow {
-    pub month: Month,
-    pub seats: u32,
-    pub active: u32,
-    pub acr_cents: i64,
-    pub m365: AssocCell,
-    pub azure: AssocCell,
-}
-
-/// Imported tenants: names, and each tenant's rows in month order.
-#[derive(Debug, Clone, Default)]
-pub struct History {
-    pub names: Vec<String>,
-    /// All rows, grouped by tenant and sorted by month within a tenant.
-    pub rows: Vec<HistoryRow>,
-    /// `rows[starts[t]..starts[t + 1]]` are tenant t's rows.
-    pub starts: Vec<usize>,
-}
-
-impl History {
-    pub fn rows_of(&self, tenant: usize) -> &[HistoryRow] {
-        &self.rows[self.starts[tenant]..self.starts[tenant + 1]]
-    }
-
-    pub fn first_month(&self) -> Option<Month> {
-        self.rows.iter().map(|r| r.month).min()
-    }
-
-    pub fn last_month(&self) -> Option<Month> {
-        self.rows.iter().map(|r| r.month).max()
-    }
-}
-
-fn open(path: &Path, what: &str) -> Result<csv::Reader<std::fs::File>> {
+pub(super) fn open(path: &Path, what: &str) -> Result<csv::Reader<std::fs::File>> {
     let file = std::fs::File::open(path).map_err(|e| {
         Error::Input(format!(
             "cannot read {what} {}: {}",
@@ -84,7 +41,7 @@ pub fn line_of(path: &Path, byte: u64) -> u64 {
     bytes[..at].iter().filter(|&&c| c == b'\n').count() as u64 + 1
 }
 
-fn read_error(path: &Path, e: csv::Error) -> Error {
+pub(super) fn read_error(path: &Path, e: csv::Error) -> Error {
     let line = e.position().map_or(0, |p| line_of(path, p.byte()));
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
@@ -104,7 +61,7 @@ fn read_error(path: &Path, e: csv::Error) -> Error {
 
 /// Checks the header against the required columns and the optional trailing ones;
 /// returns how many optional columns are present.
-fn check_header(
+pub(super) fn check_header(
     path: &Path,
     header: &csv::StringRecord,
     required: &[&str],
@@ -142,7 +99,7 @@ fn check_header(
     ))
 }
 
-fn whole(text: &str, column: &str) -> std::result::Result<u32, String> {
+pub(super) fn whole(text: &str, column: &str) -> std::result::Result<u32, String> {
     if let Ok(v) = text.parse::<u32>()
         && Decimal::from(v) <= MAX_LEVEL
     {
@@ -154,7 +111,7 @@ fn whole(text: &str, column: &str) -> std::result::Result<u32, String> {
         .ok_or_else(|| format!("{column} `{text}` is too large"))
 }
 
-fn decimal(text: &str, column: &str) -> std::result::Result<Decimal, String> {
+pub(super) fn decimal(text: &str, column: &str) -> std::result::Result<Decimal, String> {
     let d: Decimal = text
         .parse()
         .map_err(|_| format!("{column} `{text}` is not a number"))?;
@@ -175,7 +132,7 @@ pub fn cents(d: Decimal) -> Option<i64> {
         .to_i64()
 }
 
-fn association(
+pub(super) fn association(
     rules: &Ruleset,
     side: Side,
     text: &str,
@@ -194,113 +151,6 @@ fn association(
                 rules.associations.known(side)
             )
         })
-}
-
-/// Reads `tenant,month,seats,active,acr[,m365,azure]`.
-pub fn read_history(path: &Path, rules: &Ruleset) -> Result<History> {
-    let mut reader = open(path, "history")?;
-    let header = reader.headers().map_err(|e| read_error(path, e))?.clone();
-    let optional = check_header(
-        path,
-        &header,
-        &["tenant", "month", "seats", "active", "acr"],
-        &["m365", "azure"],
-    )?;
-    if optional == 1 {
-        return Err(csv_error(
-            path,
-            1,
-            "the header names `m365` without `azure`: give both association columns or neither",
-        ));
-    }
-
-    let mut ids: HashMap<String, u32> = HashMap::new();
-    let mut names: Vec<String> = Vec::new();
-    // (tenant, row, byte offset of the row) in file order; sorted below.
-    let mut rows: Vec<(u32, HistoryRow, u64)> = Vec::new();
-    let mut record = csv::StringRecord::new();
-    let mut last: Option<(String, u32)> = None;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(read_error(path, e)),
-        }
-        let byte = record.position().map_or(0, |p| p.byte());
-        let fail = |m: String| csv_error(path, line_of(path, byte), m);
-        let name = &record[0];
-        if name.is_empty() {
-            return Err(fail("the tenant name is empty".into()));
-        }
-        // Rows of one tenant usually come together: skip the hash lookup for them.
-        let id = match &last {
-            Some((n, id)) if n == name => *id,
-            _ => {
-                let id = *ids.entry(name.to_string()).or_insert_with(|| {
-                    names.push(name.to_string());
-                    (names.len() - 1) as u32
-                });
-                last = Some((name.to_string(), id));
-                id
-            }
-        };
-        let month: Month = record[1]
-            .parse()
-            .map_err(|e: crate::month::BadMonth| fail(e.to_string()))?;
-        let acr = decimal(&record[4], "acr").map_err(fail)?;
-        let row = HistoryRow {
-            month,
-            seats: whole(&record[2], "seats").map_err(fail)?,
-            active: whole(&record[3], "active").map_err(fail)?,
-            acr_cents: cents(acr)
-                .ok_or_else(|| fail(format!("acr `{}` is too large", &record[4])))?,
-            m365: if optional > 0 {
-                association(rules, Side::M365, &record[5], "m365").map_err(fail)?
-            } else {
-                AssocCell::Keep
-            },
-            azure: if optional > 1 {
-                association(rules, Side::Azure, &record[6], "azure").map_err(fail)?
-            } else {
-                AssocCell::Keep
-            },
-        };
-        rows.push((id, row, byte));
-    }
-    if rows.is_empty() {
-        return Err(Error::Input(format!(
-            "{}: the history has a header but no rows",
-            path.display()
-        )));
-    }
-    rows.sort_by_key(|(id, row, _)| (*id, row.month));
-    if let Some(w) = rows
-        .windows(2)
-        .find(|w| w[0].0 == w[1].0 && w[0].1.month == w[1].1.month)
-    {
-        return Err(csv_error(
-            path,
-            line_of(path, w[1].2),
-            format!(
-                "tenant \"{}\" has a second row for {} (the first is on line {})",
-                names[w[0].0 as usize],
-                w[0].1.month,
-                line_of(path, w[0].2)
-            ),
-        ));
-    }
-    let mut starts = Vec::with_capacity(names.len() + 1);
-    for (i, (id, _, _)) in rows.iter().enumerate() {
-        if i == 0 || rows[i - 1].0 != *id {
-            starts.push(i);
-        }
-    }
-    starts.push(rows.len());
-    Ok(History {
-        names,
-        rows: rows.into_iter().map(|(_, r, _)| r).collect(),
-        starts,
-    })
 }
 
 /// One row of the people CSV.

@@ -1,6 +1,7 @@
 //! A scenario resolved and validated: `extends` merged, groups expanded, certifications
 //! and associations looked up in the ruleset, change targets found.
 
+pub mod history;
 pub mod import;
 pub mod layers;
 pub mod model;
@@ -14,7 +15,7 @@ use rust_decimal::Decimal;
 use crate::error::{Error, Result, Source};
 use crate::month::{DayOrMonth, Month};
 use crate::rules::{Ruleset, Side};
-pub use import::History;
+pub use history::History;
 use layers::{FileSetting, Merged};
 pub use model::ChangeOp;
 
@@ -198,7 +199,7 @@ fn resolve(merged: Merged, rules: Ruleset) -> Result<Scenario> {
     let history = match &merged.history {
         Some(s) => Some((
             s.path.clone(),
-            load_setting(&merged, s, "history", |p| import::read_history(p, &rules))?,
+            load_setting(&merged, s, "history", |p| history::read_history(p, &rules))?,
         )),
         None => None,
     };
