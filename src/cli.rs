@@ -7,12 +7,53 @@ use clap::{Parser, Subcommand};
 
 use crate::compare::compare;
 use crate::error::{Error, Result};
+use crate::facts::Facts;
 use crate::output::write_atomic;
 use crate::report::chart::{Size, comparison_chart, projection_chart};
 use crate::report::{Format, check_report};
 use crate::rules::{BUILT_IN, Ruleset};
 use crate::scenario::Scenario;
-use crate::simulate::{Projection, simulate};
+use crate::simulate::{Projection, facts_span, project, simulate};
+
+/// A spinner on standard error for long runs. It appears only once a run has taken about a
+/// second, so quick runs print nothing extra, and never when standard error is not a
+/// terminal (indicatif draws nothing then), so pipes and logs stay clean.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    done: std::sync::Arc<std::sync::Mutex<bool>>,
+}
+
+impl Progress {
+    fn start(message: String) -> Progress {
+        let bar = indicatif::ProgressBar::hidden();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+                .expect("a valid template"),
+        );
+        bar.set_message(message);
+        let done = std::sync::Arc::new(std::sync::Mutex::new(false));
+        let (b, d) = (bar.clone(), done.clone());
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            if !*d.lock().unwrap_or_else(|e| e.into_inner()) {
+                b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                b.enable_steady_tick(std::time::Duration::from_millis(120));
+            }
+        });
+        Progress { bar, done }
+    }
+
+    fn stage(&self, message: String) {
+        self.bar.set_message(message);
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        *self.done.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        self.bar.finish_and_clear();
+    }
+}
 
 /// Loads and simulates plans in parallel; the first failure in file order is reported.
 fn load_plans(
@@ -122,9 +163,19 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             rules,
             output,
         } => {
+            let progress = Progress::start(format!("Reading {}", file.display()));
             let scenario = Scenario::load(&file, rules.as_deref())?;
-            let projection = simulate(&scenario)?;
+            progress.stage(format!(
+                "Expanding monthly facts for {} tenants",
+                scenario.tenant_count()
+            ));
+            let (origin, end) = facts_span(&scenario);
+            let facts = Facts::build(&scenario, origin, end)?;
+            progress.stage(format!("Scoring {} months on both paths", scenario.months));
+            let projection = project(&scenario, &facts);
+            drop(facts);
             let text = format.report().render(&projection);
+            drop(progress);
             if let Some(out) = output {
                 let mut inputs = scenario.inputs.clone();
                 inputs.extend(rules);
@@ -140,7 +191,9 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             chart,
             size,
         } => {
+            let progress = Progress::start(format!("Simulating {} plans", files.len()));
             let plans = load_plans(&files, rules.as_deref())?;
+            drop(progress);
             let pairs: Vec<(&Scenario, &Projection)> = plans.iter().map(|(s, p)| (s, p)).collect();
             let comparison = compare(&pairs);
             let mut inputs: Vec<PathBuf> =
@@ -168,8 +221,10 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             rules,
             size,
         } => {
+            let progress = Progress::start(format!("Simulating {}", file.display()));
             let scenario = Scenario::load(&file, rules.as_deref())?;
             let projection = simulate(&scenario)?;
+            drop(progress);
             let drawn = projection_chart(&projection, size).map_err(|reason| Error::Write {
                 path: output.clone(),
                 reason,

@@ -3,5 +3,6 @@
 mod bad_input;
 mod charts;
 mod cli;
+mod scale;
 mod scoring;
 mod support;

@@ -1,0 +1,86 @@
+//! The pipeline at 1,000 / 10,000 / 100,000 tenants with 36 months of history and a
+//! 24-month horizon, phase by phase. Throughput is in tenant-months: tenants x (36 + 24).
+//!
+//!     cargo bench --bench pipeline
+//!
+//! Results and how to read them: docs/performance.md.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use pcsim::facts::Facts;
+use pcsim::report::Format;
+use pcsim::rules::Ruleset;
+use pcsim::scenario::Scenario;
+use pcsim::scenario::history::read_history;
+use pcsim::simulate::{facts_span, project, simulate};
+use pcsim::synth::{Options, scenario_toml, write_history};
+
+const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
+const HISTORY_MONTHS: u32 = 36;
+const HORIZON: u64 = 24;
+
+/// Generates (once per run) a history and a scenario for `tenants`.
+fn data(dir: &Path, tenants: usize) -> PathBuf {
+    let folder = dir.join(tenants.to_string());
+    std::fs::create_dir_all(&folder).unwrap();
+    let options = Options::new(tenants, HISTORY_MONTHS, 1);
+    write_history(
+        &options,
+        std::fs::File::create(folder.join("tenants.csv")).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("scenario.toml"),
+        scenario_toml(&options, "tenants.csv"),
+    )
+    .unwrap();
+    folder.join("scenario.toml")
+}
+
+fn pipeline(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = Ruleset::built_in();
+    for tenants in SIZES {
+        let scenario_path = data(dir.path(), tenants);
+        let csv = scenario_path.with_file_name("tenants.csv");
+        let scenario = Scenario::load(&scenario_path, None).unwrap();
+        let (origin, end) = facts_span(&scenario);
+        let facts = Facts::build(&scenario, origin, end).unwrap();
+        let tenant_months = tenants as u64 * (HISTORY_MONTHS as u64 + HORIZON);
+
+        let mut group = c.benchmark_group(format!("{tenants} tenants"));
+        group.throughput(Throughput::Elements(tenant_months));
+        if tenants >= 100_000 {
+            group
+                .sample_size(10)
+                .measurement_time(Duration::from_secs(8));
+        }
+        group.bench_function(BenchmarkId::new("csv import", tenants), |b| {
+            b.iter(|| black_box(read_history(&csv, &rules).unwrap()))
+        });
+        group.bench_function(BenchmarkId::new("expand facts", tenants), |b| {
+            b.iter(|| black_box(Facts::build(&scenario, origin, end).unwrap()))
+        });
+        group.bench_function(BenchmarkId::new("score both paths", tenants), |b| {
+            b.iter(|| black_box(project(&scenario, &facts)))
+        });
+        group.bench_function(BenchmarkId::new("run end to end", tenants), |b| {
+            b.iter(|| {
+                let s = Scenario::load(&scenario_path, None).unwrap();
+                let p = simulate(&s).unwrap();
+                black_box(Format::Json.report().render(&p))
+            })
+        });
+        group.finish();
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = pipeline
+}
+criterion_main!(benches);
