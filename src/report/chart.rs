@@ -8,6 +8,7 @@ use std::str::FromStr;
 use std::sync::Once;
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 use rust_decimal::Decimal;
@@ -187,6 +188,67 @@ fn caption(
     .map_err(fail)
 }
 
+type Axes<'a, 'b> =
+    ChartContext<'a, BitMapBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Points (0 to 100) against months, labelled like `2027-03`.
+fn month_axes<'a, 'b>(
+    area: &'a DrawingArea<BitMapBackend<'b>, Shift>,
+    first: Month,
+    months: usize,
+    y_labels: usize,
+    s: &Scale,
+) -> Result<Axes<'a, 'b>, Failure> {
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(s.px(20.0))
+        .margin_right(s.px(40.0))
+        .margin_top(s.px(10.0))
+        .margin_bottom(s.px(10.0))
+        .x_label_area_size(s.px(50.0))
+        .y_label_area_size(s.px(70.0))
+        .build_cartesian_2d(-0.5..(months as f64 - 0.5), 0f64..TOP)
+        .map_err(fail)?;
+    chart
+        .configure_mesh()
+        .light_line_style(GRID)
+        .bold_line_style(GRID)
+        .x_labels(months.min(12))
+        .x_label_formatter(&|x| month_label(first, *x))
+        .y_desc("points")
+        .y_labels(y_labels)
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .label_style(s.font(20.0))
+        .axis_desc_style(s.font(22.0))
+        .draw()
+        .map_err(fail)?;
+    Ok(chart)
+}
+
+/// Draws the qualifying line across the plot; returns where it went (row, x from, x to)
+/// and the rows of 0 and of the top of the axis, for tests that check the pixels.
+#[allow(clippy::type_complexity)]
+fn qualifying_line(
+    chart: &mut Axes<'_, '_>,
+    threshold: f64,
+    s: &Scale,
+) -> Result<((i32, i32, i32), (i32, f64, i32)), Failure> {
+    let (from, to) = (chart.x_range().start, chart.x_range().end);
+    chart
+        .draw_series(LineSeries::new(
+            [(from, threshold), (to, threshold)],
+            LINE.stroke_width(s.px(3.0) as u32),
+        ))
+        .map_err(fail)?;
+    let (x0, y) = chart.backend_coord(&(from, threshold));
+    let (x1, _) = chart.backend_coord(&(to, threshold));
+    let axis = (
+        chart.backend_coord(&(0.0, 0.0)).1,
+        TOP,
+        chart.backend_coord(&(0.0, TOP)).1,
+    );
+    Ok(((y, x0, x1), axis))
+}
+
 fn month_label(first: Month, x: f64) -> String {
     let k = x.round();
     if (x - k).abs() > 0.01 || k < 0.0 {
@@ -334,28 +396,7 @@ pub fn projection_chart(p: &Projection, size: Size) -> Result<Chart, Failure> {
             &s,
         )?;
 
-        let x_range = -0.5..(n as f64 - 0.5);
-        let mut chart = ChartBuilder::on(&top)
-            .margin_left(s.px(20.0))
-            .margin_right(s.px(40.0))
-            .margin_top(s.px(10.0))
-            .x_label_area_size(s.px(50.0))
-            .y_label_area_size(s.px(70.0))
-            .build_cartesian_2d(x_range.clone(), 0f64..TOP)
-            .map_err(fail)?;
-        chart
-            .configure_mesh()
-            .light_line_style(GRID)
-            .bold_line_style(GRID)
-            .x_labels(n.min(12))
-            .x_label_formatter(&|x| month_label(first, *x))
-            .y_desc("points")
-            .y_labels(6)
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .label_style(s.font(20.0))
-            .axis_desc_style(s.font(22.0))
-            .draw()
-            .map_err(fail)?;
+        let mut chart = month_axes(&top, first, n, 6, &s)?;
         for (a, b) in &p.summary.enrolment_windows {
             let (x0, x1) = (a.since(first) as f64 - 0.5, b.since(first) as f64 + 0.5);
             chart
@@ -365,20 +406,7 @@ pub fn projection_chart(p: &Projection, size: Size) -> Result<Chart, Failure> {
                 )])
                 .map_err(fail)?;
         }
-        chart
-            .draw_series(LineSeries::new(
-                [(x_range.start, threshold), (x_range.end, threshold)],
-                LINE.stroke_width(s.px(3.0) as u32),
-            ))
-            .map_err(fail)?;
-        let (x0, y) = chart.backend_coord(&(x_range.start, threshold));
-        let (x1, _) = chart.backend_coord(&(x_range.end, threshold));
-        line = (y, x0, x1);
-        axis = (
-            chart.backend_coord(&(0.0, 0.0)).1,
-            TOP,
-            chart.backend_coord(&(0.0, TOP)).1,
-        );
+        (line, axis) = qualifying_line(&mut chart, threshold, &s)?;
         for path in PathId::ALL {
             let colour = PATH_COLOURS[path.index()];
             let series = p
@@ -422,27 +450,7 @@ pub fn projection_chart(p: &Projection, size: Size) -> Result<Chart, Failure> {
             boxed: true,
         }));
         legend(&legend_row, &keys, &s)?;
-        let mut chart = ChartBuilder::on(&bars)
-            .margin_left(s.px(20.0))
-            .margin_right(s.px(40.0))
-            .margin_bottom(s.px(10.0))
-            .x_label_area_size(s.px(50.0))
-            .y_label_area_size(s.px(70.0))
-            .build_cartesian_2d(x_range, 0f64..TOP)
-            .map_err(fail)?;
-        chart
-            .configure_mesh()
-            .light_line_style(GRID)
-            .bold_line_style(GRID)
-            .x_labels(n.min(12))
-            .x_label_formatter(&|x| month_label(first, *x))
-            .y_desc("points")
-            .y_labels(5)
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .label_style(s.font(20.0))
-            .axis_desc_style(s.font(22.0))
-            .draw()
-            .map_err(fail)?;
+        let mut chart = month_axes(&bars, first, n, 5, &s)?;
         for (k, m) in p.months.iter().enumerate() {
             let mut base = 0.0;
             for metric in Metric::ALL {
@@ -518,42 +526,8 @@ pub fn comparison_chart(plans: &[&Projection], size: Size) -> Result<Chart, Fail
         });
         legend(&keys, &entries, &s)?;
 
-        let x_range = -0.5..(n as f64 - 0.5);
-        let mut chart = ChartBuilder::on(&body)
-            .margin_left(s.px(20.0))
-            .margin_right(s.px(40.0))
-            .margin_bottom(s.px(10.0))
-            .x_label_area_size(s.px(50.0))
-            .y_label_area_size(s.px(70.0))
-            .build_cartesian_2d(x_range.clone(), 0f64..TOP)
-            .map_err(fail)?;
-        chart
-            .configure_mesh()
-            .light_line_style(GRID)
-            .bold_line_style(GRID)
-            .x_labels(n.min(12))
-            .x_label_formatter(&|x| month_label(first, *x))
-            .y_desc("points")
-            .y_labels(6)
-            .y_label_formatter(&|y| format!("{y:.0}"))
-            .label_style(s.font(20.0))
-            .axis_desc_style(s.font(22.0))
-            .draw()
-            .map_err(fail)?;
-        chart
-            .draw_series(LineSeries::new(
-                [(x_range.start, threshold), (x_range.end, threshold)],
-                LINE.stroke_width(s.px(3.0) as u32),
-            ))
-            .map_err(fail)?;
-        let (x0, y) = chart.backend_coord(&(x_range.start, threshold));
-        let (x1, _) = chart.backend_coord(&(x_range.end, threshold));
-        line = (y, x0, x1);
-        axis = (
-            chart.backend_coord(&(0.0, 0.0)).1,
-            TOP,
-            chart.backend_coord(&(0.0, TOP)).1,
-        );
+        let mut chart = month_axes(&body, first, n, 6, &s)?;
+        (line, axis) = qualifying_line(&mut chart, threshold, &s)?;
         for (i, p) in plans.iter().enumerate() {
             let colour = PLAN_COLOURS[i % PLAN_COLOURS.len()];
             let at = |m: &MonthScore| m.month.since(first) as f64;
