@@ -240,3 +240,20 @@ fn no_arguments_is_a_usage_error() {
         .code(2)
         .stderr(predicate::str::contains("Usage"));
 }
+
+#[test]
+fn json_months_carry_the_headline_score() {
+    let doc: Value = serde_json::from_str(&stdout_of(&[
+        "run",
+        "scenarios/baseline.toml",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let first = &doc["months"][0];
+    assert_eq!(
+        first["headline"].to_string(),
+        "69.67",
+        "the higher of 16.33 and 69.67"
+    );
+}

@@ -63,6 +63,7 @@ impl Report for Json {
                     "enterprise": path_score(m.path(PathId::Enterprise)),
                     "smb": path_score(m.path(PathId::Smb)),
                     "qualified": m.qualified,
+                    "headline": number(m.headline()),
                 })
             })
             .collect();
