@@ -3,6 +3,9 @@
 //!
 //! Data flows one way: files -> [`scenario`] -> [`facts`] -> [`tally`] -> [`score`] ->
 //! [`simulate`] -> [`report`]. Only `report` and `cli` print.
+//!
+//! Comments cite the scoring specification as "RULES.md §N"; it ships as
+//! `docs/scoring-rules.md`.
 
 pub mod cli;
 pub mod compare;

@@ -1541,3 +1541,13 @@ fn a_group_cannot_share_its_name_with_an_imported_tenant() {
         &["group name \"A\"", "history CSV"],
     );
 }
+
+#[test]
+fn a_projection_past_9999_is_refused() {
+    let e = bad_scenario(
+        "name = \"Plan\"\nstart = \"9999-12\"\nmonths = 2\n",
+        "plan.toml: ",
+        &["past 9999-12"],
+    );
+    assert!(!e.contains("10000"), "{e}");
+}

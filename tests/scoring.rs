@@ -806,7 +806,7 @@ seats = "+10/month"
     assert_eq!(
         f.tenant(1).seats,
         [0, 0, 0, 60, 70],
-        "won in April at 50, then +10 a month like the first"
+        "won in April from 50: the running +10 a month acts from its first month, like the first member's"
     );
 }
 

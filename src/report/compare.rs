@@ -208,7 +208,10 @@ fn csv(c: &Comparison) -> String {
             Some(d) => (
                 match d.first_qualified_any {
                     MonthDelta::Sooner(n) => n.to_string(),
-                    other => other.describe(),
+                    // The same words as the JSON.
+                    MonthDelta::OnlyThis => "baseline never".to_string(),
+                    MonthDelta::OnlyBaseline => "never".to_string(),
+                    MonthDelta::Neither => String::new(),
                 },
                 d.months_qualified.to_string(),
                 fixed2(d.score_points),

@@ -21,11 +21,11 @@ pub trait Report {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// A readable month-by-month table and a summary
+    /// A readable table (with a summary for `run`)
     Table,
-    /// The JSON document of SCENARIO.md, with a summary
+    /// JSON for programs (documented in docs/output.md)
     Json,
-    /// One flat row per month
+    /// CSV for spreadsheets: a row per month (`run`) or per plan (`compare`)
     Csv,
 }
 

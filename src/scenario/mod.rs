@@ -195,6 +195,13 @@ fn resolve(merged: Merged, rules: Ruleset) -> Result<Scenario> {
         ))
     })?;
     let months = merged.months.unwrap_or(DEFAULT_MONTHS);
+    let last = start + (months as i32 - 1);
+    if last.year() > 9999 {
+        return Err(Error::Input(format!(
+            "{}: a projection of {months} months from {start} would run past 9999-12",
+            leaf.source.display_path()
+        )));
+    }
 
     let history = match &merged.history {
         Some(s) => Some((
