@@ -226,12 +226,11 @@ fn month_axes<'a, 'b>(
 
 /// Draws the qualifying line across the plot; returns where it went (row, x from, x to)
 /// and the rows of 0 and of the top of the axis, for tests that check the pixels.
-#[allow(clippy::type_complexity)]
 fn qualifying_line(
     chart: &mut Axes<'_, '_>,
     threshold: f64,
     s: &Scale,
-) -> Result<((i32, i32, i32), (i32, f64, i32)), Failure> {
+) -> Result<Placement, Failure> {
     let (from, to) = (chart.x_range().start, chart.x_range().end);
     chart
         .draw_series(LineSeries::new(
@@ -302,6 +301,32 @@ fn annotate(
         .map_err(fail)
 }
 
+type Root<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
+
+/// Where the qualifying line went (row, x from, x to) and the score axis (row of 0, top
+/// value, row of the top), for tests that check pixels.
+type Placement = ((i32, i32, i32), (i32, f64, i32));
+
+/// What every chart shares: the embedded font, a white canvas in memory, and the PNG
+/// made from it once `draw` has drawn.
+fn render(
+    size: Size,
+    draw: impl FnOnce(&Root<'_>, &Scale) -> Result<Placement, Failure>,
+) -> Result<Chart, Failure> {
+    register_font();
+    let s = Scale(size.height as f64 / 900.0);
+    let mut pixels = vec![255u8; (size.width * size.height * 3) as usize];
+    let (qualifying_line, score_axis) = {
+        let root =
+            BitMapBackend::with_buffer(&mut pixels, (size.width, size.height)).into_drawing_area();
+        root.fill(&WHITE).map_err(fail)?;
+        let placement = draw(&root, &s)?;
+        root.present().map_err(fail)?;
+        placement
+    };
+    encode(pixels, size, qualifying_line, score_axis)
+}
+
 fn encode(
     pixels: Vec<u8>,
     size: Size,
@@ -343,19 +368,11 @@ pub fn better_path(p: &Projection) -> PathId {
 /// `pcsim chart`: both paths' totals with the qualifying line, crossings labelled and the
 /// enrolment months shaded; below, the four metrics of the better path, stacked.
 pub fn projection_chart(p: &Projection, size: Size) -> Result<Chart, Failure> {
-    register_font();
-    let s = Scale(size.height as f64 / 900.0);
-    let mut pixels = vec![255u8; (size.width * size.height * 3) as usize];
     let first = p.start;
     let n = p.months.len();
     let threshold = points(p.terms.qualifying_total);
     let names = &p.terms.path_names;
-    let line;
-    let axis;
-    {
-        let root =
-            BitMapBackend::with_buffer(&mut pixels, (size.width, size.height)).into_drawing_area();
-        root.fill(&WHITE).map_err(fail)?;
+    render(size, |root, s| {
         let (head, rest) = root.split_vertically(s.px(100.0));
         let (keys, rest) = rest.split_vertically(s.px(44.0));
         let (top, bottom) = rest.split_vertically((rest.dim_in_pixel().1 as f64 * 0.58) as i32);
@@ -367,7 +384,7 @@ pub fn projection_chart(p: &Projection, size: Size) -> Result<Chart, Failure> {
                 "{}, {first} to {end}, ruleset: {}",
                 p.terms.designation, p.ruleset
             ),
-            &s,
+            s,
         )?;
         legend(
             &keys,
@@ -393,10 +410,10 @@ pub fn projection_chart(p: &Projection, size: Size) -> Result<Chart, Failure> {
                     boxed: true,
                 },
             ],
-            &s,
+            s,
         )?;
 
-        let mut chart = month_axes(&top, first, n, 6, &s)?;
+        let mut chart = month_axes(&top, first, n, 6, s)?;
         for (a, b) in &p.summary.enrolment_windows {
             let (x0, x1) = (a.since(first) as f64 - 0.5, b.since(first) as f64 + 0.5);
             chart
@@ -406,7 +423,7 @@ pub fn projection_chart(p: &Projection, size: Size) -> Result<Chart, Failure> {
                 )])
                 .map_err(fail)?;
         }
-        (line, axis) = qualifying_line(&mut chart, threshold, &s)?;
+        let placement = qualifying_line(&mut chart, threshold, s)?;
         for path in PathId::ALL {
             let colour = PATH_COLOURS[path.index()];
             let series = p
@@ -433,7 +450,7 @@ pub fn projection_chart(p: &Projection, size: Size) -> Result<Chart, Failure> {
                 );
                 let dy = if up { -s.px(42.0) } else { s.px(14.0) };
                 let at = chart.backend_coord(&(k as f64, total));
-                annotate(&root, label, at, dy, s.font(20.0).color(&colour), &s)?;
+                annotate(root, label, at, dy, s.font(20.0).color(&colour), s)?;
             }
         }
 
@@ -449,8 +466,8 @@ pub fn projection_chart(p: &Projection, size: Size) -> Result<Chart, Failure> {
             label: m.label().to_string(),
             boxed: true,
         }));
-        legend(&legend_row, &keys, &s)?;
-        let mut chart = month_axes(&bars, first, n, 5, &s)?;
+        legend(&legend_row, &keys, s)?;
+        let mut chart = month_axes(&bars, first, n, 5, s)?;
         for (k, m) in p.months.iter().enumerate() {
             let mut base = 0.0;
             for metric in Metric::ALL {
@@ -467,17 +484,13 @@ pub fn projection_chart(p: &Projection, size: Size) -> Result<Chart, Failure> {
                 base += h;
             }
         }
-        root.present().map_err(fail)?;
-    }
-    encode(pixels, size, line, axis)
+        Ok(placement)
+    })
 }
 
 /// `pcsim compare --chart`: every plan's headline score (the better path each month) on
 /// calendar months, the qualifying line, and each plan's first crossing labelled.
 pub fn comparison_chart(plans: &[&Projection], size: Size) -> Result<Chart, Failure> {
-    register_font();
-    let s = Scale(size.height as f64 / 900.0);
-    let mut pixels = vec![255u8; (size.width * size.height * 3) as usize];
     let first = plans
         .iter()
         .map(|p| p.start)
@@ -489,15 +502,8 @@ pub fn comparison_chart(plans: &[&Projection], size: Size) -> Result<Chart, Fail
         .max()
         .unwrap_or(first);
     let n = last.since(first) as usize + 1;
-    let threshold = plans
-        .first()
-        .map_or(70.0, |p| points(p.terms.qualifying_total));
-    let line;
-    let axis;
-    {
-        let root =
-            BitMapBackend::with_buffer(&mut pixels, (size.width, size.height)).into_drawing_area();
-        root.fill(&WHITE).map_err(fail)?;
+    let threshold = points(plans[0].terms.qualifying_total);
+    render(size, |root, s| {
         let (head, rest) = root.split_vertically(s.px(100.0));
         let (keys, body) = rest.split_vertically(s.px(44.0));
         let names: Vec<&str> = plans.iter().map(|p| p.scenario.as_str()).collect();
@@ -508,7 +514,7 @@ pub fn comparison_chart(plans: &[&Projection], size: Size) -> Result<Chart, Fail
                 "headline score (the better path each month), {first} to {last}, ruleset: {}",
                 plans[0].ruleset
             ),
-            &s,
+            s,
         )?;
         let mut entries: Vec<Key> = plans
             .iter()
@@ -524,10 +530,10 @@ pub fn comparison_chart(plans: &[&Projection], size: Size) -> Result<Chart, Fail
             label: format!("{} points", plans[0].terms.qualifying_total.normalize()),
             boxed: false,
         });
-        legend(&keys, &entries, &s)?;
+        legend(&keys, &entries, s)?;
 
-        let mut chart = month_axes(&body, first, n, 6, &s)?;
-        (line, axis) = qualifying_line(&mut chart, threshold, &s)?;
+        let mut chart = month_axes(&body, first, n, 6, s)?;
+        let placement = qualifying_line(&mut chart, threshold, s)?;
         for (i, p) in plans.iter().enumerate() {
             let colour = PLAN_COLOURS[i % PLAN_COLOURS.len()];
             let at = |m: &MonthScore| m.month.since(first) as f64;
@@ -546,18 +552,17 @@ pub fn comparison_chart(plans: &[&Projection], size: Size) -> Result<Chart, Fail
                 let dy = -(s.px(56.0) + s.px(30.0) * i as i32);
                 let text = format!("{}: {}", p.scenario, m.month);
                 annotate(
-                    &root,
+                    root,
                     text,
                     chart.backend_coord(&xy),
                     dy,
                     s.font(21.0).color(&colour),
-                    &s,
+                    s,
                 )?;
             }
         }
-        root.present().map_err(fail)?;
-    }
-    encode(pixels, size, line, axis)
+        Ok(placement)
+    })
 }
 
 #[cfg(test)]
