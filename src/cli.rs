@@ -177,9 +177,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             let text = format.report().render(&projection);
             drop(progress);
             if let Some(out) = output {
-                let mut inputs = scenario.inputs.clone();
-                inputs.extend(rules);
-                return write_atomic(&out, text.as_bytes(), &inputs);
+                return write_atomic(&out, text.as_bytes(), &scenario.inputs);
             }
             text
         }
@@ -196,9 +194,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             drop(progress);
             let pairs: Vec<(&Scenario, &Projection)> = plans.iter().map(|(s, p)| (s, p)).collect();
             let comparison = compare(&pairs);
-            let mut inputs: Vec<PathBuf> =
-                plans.iter().flat_map(|(s, _)| s.inputs.clone()).collect();
-            inputs.extend(rules);
+            let inputs: Vec<PathBuf> = plans.iter().flat_map(|(s, _)| s.inputs.clone()).collect();
             if let Some(png) = chart {
                 let projections: Vec<&Projection> = plans.iter().map(|(_, p)| p).collect();
                 let drawn =
@@ -229,9 +225,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
                 path: output.clone(),
                 reason,
             })?;
-            let mut inputs = scenario.inputs.clone();
-            inputs.extend(rules);
-            return write_atomic(&output, &drawn.png, &inputs);
+            return write_atomic(&output, &drawn.png, &scenario.inputs);
         }
         Command::Check { file, rules } => check_report(&Scenario::load(&file, rules.as_deref())?),
         Command::Rules { check: None } => BUILT_IN.to_string(),

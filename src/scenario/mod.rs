@@ -27,7 +27,8 @@ pub struct Scenario {
     pub description: Option<String>,
     /// The `extends` chain, root first; the last is the file the user named.
     pub files: Vec<PathBuf>,
-    /// Every file read: the chain, the ruleset, the history and people CSVs. Outputs never overwrite these.
+    /// Every file read: the chain, the ruleset (also one given with `--rules`), the history
+    /// and people CSVs. Outputs never overwrite these.
     pub inputs: Vec<PathBuf>,
     pub start: Month,
     pub months: u32,
@@ -124,13 +125,7 @@ pub struct Change {
 impl Scenario {
     /// Loads a scenario file and everything it refers to. `rules_override` is `--rules`.
     pub fn load(path: &Path, rules_override: Option<&Path>) -> Result<Scenario> {
-        let merged = layers::merge(layers::load_chain(path)?)?;
-        let rules = match (rules_override, &merged.rules) {
-            (Some(p), _) => Ruleset::load(p)?,
-            (None, Some(setting)) => load_setting(&merged, setting, "ruleset", Ruleset::load)?,
-            (None, None) => Ruleset::built_in(),
-        };
-        resolve(merged, rules)
+        resolve(layers::merge(layers::load_chain(path)?)?, rules_override)
     }
 
     /// Parses a scenario from text, as if read from `path` (tests and the library API).
@@ -140,12 +135,7 @@ impl Scenario {
             text: text.to_string(),
         };
         let file = source.parse_toml()?;
-        let merged = layers::merge(vec![layers::Layer { source, file }])?;
-        let rules = match &merged.rules {
-            Some(setting) => load_setting(&merged, setting, "ruleset", Ruleset::load)?,
-            None => Ruleset::built_in(),
-        };
-        resolve(merged, rules)
+        resolve(layers::merge(vec![layers::Layer { source, file }])?, None)
     }
 
     pub fn tenant_count(&self) -> usize {
@@ -186,7 +176,17 @@ fn load_setting<T>(
     load(&setting.path)
 }
 
-fn resolve(merged: Merged, rules: Ruleset) -> Result<Scenario> {
+/// The ruleset in force: `--rules`, else the scenario's `rules`, else the built-in one.
+fn ruleset(merged: &Merged, rules_override: Option<&Path>) -> Result<Ruleset> {
+    match (rules_override, &merged.rules) {
+        (Some(p), _) => Ruleset::load(p),
+        (None, Some(setting)) => load_setting(merged, setting, "ruleset", Ruleset::load),
+        (None, None) => Ok(Ruleset::built_in()),
+    }
+}
+
+fn resolve(merged: Merged, rules_override: Option<&Path>) -> Result<Scenario> {
+    let rules = ruleset(&merged, rules_override)?;
     let leaf = merged.layers.last().expect("a chain has at least one file");
     let start = merged.start.ok_or_else(|| {
         Error::Input(format!(
@@ -226,6 +226,7 @@ fn resolve(merged: Merged, rules: Ruleset) -> Result<Scenario> {
             .flatten()
             .map(|s| s.path.clone()),
     );
+    inputs.extend(rules_override.map(Path::to_path_buf));
     Ok(Scenario {
         name: merged.name.clone(),
         inputs,
