@@ -3,7 +3,7 @@
 use comfy_table::{Table, presets};
 use serde_json::{Value, json};
 
-use super::json::number;
+use super::json::{month as json_month, number};
 use super::{Format, fixed2};
 use crate::compare::{Comparison, MonthDelta, PlanFigures};
 use crate::month::Month;
@@ -127,10 +127,6 @@ fn delta_json(d: MonthDelta) -> Value {
     }
 }
 
-fn opt(m: Option<Month>) -> Value {
-    m.map_or(Value::Null, |m| Value::String(m.to_string()))
-}
-
 fn to_json(c: &Comparison) -> Value {
     let plans: Vec<Value> = c
         .plans
@@ -154,11 +150,11 @@ fn to_json(c: &Comparison) -> Value {
                 "start": p.start.to_string(),
                 "end": p.end.to_string(),
                 "first_qualified": {
-                    "enterprise": opt(p.first_qualified[0]),
-                    "smb": opt(p.first_qualified[1]),
-                    "any": opt(p.first_qualified_any),
+                    "enterprise": json_month(p.first_qualified[0]),
+                    "smb": json_month(p.first_qualified[1]),
+                    "any": json_month(p.first_qualified_any),
                 },
-                "first_enrolment": opt(p.first_enrolment),
+                "first_enrolment": json_month(p.first_enrolment),
                 "months_qualified": p.months_qualified,
                 "months_counted": p.months_counted,
                 "score_at_end": {"month": p.end_month.to_string(), "points": number(p.score_at_end)},
@@ -206,12 +202,11 @@ fn csv(c: &Comparison) -> String {
     for p in &c.plans {
         let (sooner, months, points) = match &p.vs_baseline {
             Some(d) => (
-                match d.first_qualified_any {
-                    MonthDelta::Sooner(n) => n.to_string(),
-                    // The same words as the JSON.
-                    MonthDelta::OnlyThis => "baseline never".to_string(),
-                    MonthDelta::OnlyBaseline => "never".to_string(),
-                    MonthDelta::Neither => String::new(),
+                // The same values as the JSON.
+                match delta_json(d.first_qualified_any) {
+                    Value::String(text) => text,
+                    Value::Null => String::new(),
+                    number => number.to_string(),
                 },
                 d.months_qualified.to_string(),
                 fixed2(d.score_points),

@@ -18,7 +18,8 @@ pub fn number(d: Decimal) -> Value {
     Value::Number(Number::from_str(&d.normalize().to_string()).expect("a decimal is a JSON number"))
 }
 
-fn month(m: Option<Month>) -> Value {
+/// A month, or `null` for never.
+pub fn month(m: Option<Month>) -> Value {
     m.map_or(Value::Null, |m| Value::String(m.to_string()))
 }
 
