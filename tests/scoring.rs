@@ -857,3 +857,26 @@ active = "+5"
     assert_eq!(t.active, [10, 10, 10, 5, 5, 5]);
     assert_eq!(t.acr_cents, [10000, 11000, 12100, 19360, 21296, 21296]);
 }
+
+#[test]
+fn imported_rows_give_the_same_facts_with_or_without_a_change_that_does_nothing() {
+    // A history tenant with no change takes an integer fast path; any change sends it
+    // through the general month-by-month simulation. Both must read the rows alike:
+    // gaps, association cells, rounding, carrying on after the last row.
+    let history = "tenant,month,seats,active,acr,m365,azure\n\
+                   A,2025-01,50,20,100.005,CSP Tier1,PAL\n\
+                   A,2025-04,60,25,200,DPOR,\n\
+                   A,2025-06,70,30,300.5,,none\n\
+                   B,2025-02,400,100,15000,,\n\
+                   B,2025-03,410,90,0,CPOR,PAL\n";
+    let plain = "name = \"h\"\nstart = \"2026-01\"\nhistory = \"h.csv\"\n";
+    let changed =
+        format!("{plain}[[changes]]\ntenant = \"*\"\nmonth = \"2024-06\"\nseats = \"+0\"\n");
+    let (_, fast) = facts_of(plain, &[("h.csv", history)], "2024-11", "2026-03");
+    let (_, general) = facts_of(&changed, &[("h.csv", history)], "2024-11", "2026-03");
+    assert_eq!(fast, general);
+    assert!(
+        fast.azure_counts.iter().any(|c| !c),
+        "the probe covers a side that does not count"
+    );
+}
