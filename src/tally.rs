@@ -43,6 +43,39 @@ const M365: u8 = 1;
 const AZURE_NCA: u8 = 2;
 const AZURE_DEPLOY: u8 = 4;
 const AZURE_USAGE: u8 = 8;
+const M365_DEPLOY: u8 = 16;
+
+/// What one tenant counts for on one path in one month (RULES.md §3–§7): the bands it is
+/// in, after "SMB stays SMB", and whether its M365 side is an eligible deployment. The
+/// tally adds these up; explanations read them tenant by tenant, so both use one test.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Membership(u8);
+
+impl Membership {
+    /// In the Azure net-customer-adds band: contributes on the Azure side (§4).
+    pub fn azure_customer(self) -> bool {
+        self.0 & AZURE_NCA != 0
+    }
+    /// In the path's M365 band: contributes on the M365 side (§4) and its active users
+    /// are protected users (§7).
+    pub fn m365_customer(self) -> bool {
+        self.0 & M365 != 0
+    }
+    pub fn azure_deployment(self) -> bool {
+        self.0 & AZURE_DEPLOY != 0
+    }
+    /// In the M365 band with enough of its seats active (§6).
+    pub fn m365_deployment(self) -> bool {
+        self.0 & M365_DEPLOY != 0
+    }
+    /// In the Azure usage band: its TTM ACR is eligible ACR (§7).
+    pub fn azure_usage(self) -> bool {
+        self.0 & AZURE_USAGE != 0
+    }
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
 
 /// A path's bands as integer ranges (seats; ACR in cents).
 #[derive(Debug, Clone, Copy)]
@@ -89,10 +122,111 @@ impl CompiledPath {
     }
 }
 
+/// The ruleset's band tests for both paths, compiled to integers once.
+#[derive(Debug, Clone, Copy)]
+pub struct BandTests([CompiledPath; 2]);
+
+impl BandTests {
+    pub fn new(rules: &Ruleset) -> BandTests {
+        BandTests(PathId::ALL.map(|p| CompiledPath::new(rules.paths.get(p))))
+    }
+
+    /// The path a tenant of `path` may grow into and still count on `path` for a year.
+    pub fn keeps_grown_into(&self, path: PathId) -> Option<PathId> {
+        self.0[path.index()].keeps_grown_into.map(|i| PathId::ALL[i])
+    }
+}
+
+/// One tenant's trailing-twelve-month ACR and raw bands month by month, in buffers that
+/// are reused from tenant to tenant (no allocation per tenant).
+#[derive(Debug, Clone)]
+pub struct TenantBands {
+    ttm: Vec<i64>,
+    bands: Vec<[u8; 2]>,
+}
+
+impl TenantBands {
+    /// Buffers for tenants with `months` months of facts.
+    pub fn new(months: usize) -> TenantBands {
+        TenantBands {
+            ttm: vec![0; months],
+            bands: vec![[0; 2]; months],
+        }
+    }
+
+    /// Works out TTM and bands for the months `from..` of `f`. `from` must be at least 11
+    /// (TTM needs the 11 months before), and [`membership`](Self::membership) of month i
+    /// needs `i - 12 >= from` (SMB stays SMB looks a year back).
+    #[inline]
+    pub fn fill(&mut self, f: TenantFacts<'_>, tests: &BandTests, from: usize) {
+        let paths = &tests.0;
+        let mut ttm: i64 = f.acr_cents[from - 11..from].iter().sum();
+        for i in from..f.acr_cents.len() {
+            ttm += f.acr_cents[i];
+            if i >= 12 {
+                ttm -= f.acr_cents[i - 12];
+            }
+            self.ttm[i] = ttm;
+            self.bands[i] = [
+                paths[0].bands(f.seats[i], ttm, f.azure_counts[i]),
+                paths[1].bands(f.seats[i], ttm, f.azure_counts[i]),
+            ];
+        }
+    }
+
+    /// Trailing-twelve-month counted ACR in cents at month index `i` (after [`fill`](Self::fill)).
+    pub fn ttm_cents(&self, i: usize) -> i64 {
+        self.ttm[i]
+    }
+
+    /// Whether month i is in a band of `path` on its own facts, before "SMB stays SMB".
+    pub fn in_own_band(&self, path: PathId, i: usize) -> Membership {
+        Membership(self.bands[i][path.index()])
+    }
+
+    /// What the tenant counts for on `path` in month index `i`.
+    #[inline]
+    pub fn membership(
+        &self,
+        f: TenantFacts<'_>,
+        tests: &BandTests,
+        path: PathId,
+        i: usize,
+    ) -> Membership {
+        let p = path.index();
+        let rules = &tests.0[p];
+        let mut b = self.bands[i][p];
+        if let Some(q) = rules.keeps_grown_into {
+            b |= self.bands[i - 12][p] & self.bands[i][q];
+        }
+        let (seats, active) = (f.seats[i], f.active[i]);
+        let deployed =
+            b & M365 != 0 && active as i128 * rules.share_den >= rules.share_num * seats as i128;
+        Membership(b | deployed as u8 * M365_DEPLOY)
+    }
+}
+
+impl Tally {
+    /// Adds one tenant's month: `ttm` in cents and `active` users count where it is in band.
+    #[inline]
+    pub fn add(&mut self, m: Membership, ttm_cents: i64, active: u32) {
+        self.azure_customers += m.azure_customer() as u32;
+        self.m365_customers += m.m365_customer() as u32;
+        self.azure_deployments += m.azure_deployment() as u32;
+        self.m365_deployments += m.m365_deployment() as u32;
+        if m.azure_usage() {
+            self.azure_eligible_acr_cents += ttm_cents;
+        }
+        if m.m365_customer() {
+            self.m365_protected_users += active as u64;
+        }
+    }
+}
+
 /// Tallies for every month of `first ..= last`, `[enterprise, smb]` each.
 /// `facts` must start at least 23 months before `first` (TTM at `first - 12`).
 pub fn tally(facts: &Facts, rules: &Ruleset, first: Month, last: Month) -> Vec<[Tally; 2]> {
-    let paths = PathId::ALL.map(|p| CompiledPath::new(rules.paths.get(p)));
+    let tests = BandTests::new(rules);
     let offset = first.since(facts.origin);
     assert!(
         offset >= 23,
@@ -103,10 +237,13 @@ pub fn tally(facts: &Facts, rules: &Ruleset, first: Month, last: Month) -> Vec<[
     let offset = offset as usize;
 
     let fold = |mut acc: Scratch, t: usize| {
-        acc.add_tenant(facts.tenant(t), &paths, offset);
+        acc.add_tenant(facts.tenant(t), &tests, offset);
         acc
     };
-    let scratch = || Scratch::new(count, facts.months);
+    let scratch = || Scratch {
+        tallies: vec![[Tally::default(); 2]; count],
+        bands: TenantBands::new(facts.months),
+    };
     (0..facts.tenants)
         .into_par_iter()
         .with_min_len(256)
@@ -124,59 +261,23 @@ pub fn tally(facts: &Facts, rules: &Ruleset, first: Month, last: Month) -> Vec<[
         )
 }
 
-/// One worker's running tallies and reusable buffers (no allocation per tenant).
+/// One worker's running tallies and reusable buffers.
 struct Scratch {
     tallies: Vec<[Tally; 2]>,
-    ttm: Vec<i64>,
-    bands: Vec<[u8; 2]>,
+    bands: TenantBands,
 }
 
 impl Scratch {
-    fn new(count: usize, months: usize) -> Scratch {
-        Scratch {
-            tallies: vec![[Tally::default(); 2]; count],
-            ttm: vec![0; months],
-            bands: vec![[0; 2]; months],
-        }
-    }
-
-    fn add_tenant(&mut self, f: TenantFacts<'_>, paths: &[CompiledPath; 2], offset: usize) {
+    fn add_tenant(&mut self, f: TenantFacts<'_>, tests: &BandTests, offset: usize) {
         // Bands are needed from a year before the first tallied month (stays-SMB looks a
-        // year back), and TTM needs the 11 months before that.
-        let from = offset - 12;
-        let mut ttm: i64 = f.acr_cents[from - 11..from].iter().sum();
-        for i in from..f.acr_cents.len() {
-            ttm += f.acr_cents[i];
-            if i >= 12 {
-                ttm -= f.acr_cents[i - 12];
-            }
-            self.ttm[i] = ttm;
-            self.bands[i] = [
-                paths[0].bands(f.seats[i], ttm, f.azure_counts[i]),
-                paths[1].bands(f.seats[i], ttm, f.azure_counts[i]),
-            ];
-        }
+        // year back).
+        self.bands.fill(f, tests, offset - 12);
         for (k, slot) in self.tallies.iter_mut().enumerate() {
             let i = offset + k;
-            for (p, rules) in paths.iter().enumerate() {
-                let mut b = self.bands[i][p];
-                if let Some(q) = rules.keeps_grown_into {
-                    b |= self.bands[i - 12][p] & self.bands[i][q];
-                }
-                let (seats, active, ttm) = (f.seats[i], f.active[i], self.ttm[i]);
-                let t = &mut slot[p];
-                t.azure_customers += (b & AZURE_NCA != 0) as u32;
-                t.m365_customers += (b & M365 != 0) as u32;
-                t.azure_deployments += (b & AZURE_DEPLOY != 0) as u32;
-                let deployed = b & M365 != 0
-                    && active as i128 * rules.share_den >= rules.share_num * seats as i128;
-                t.m365_deployments += deployed as u32;
-                if b & AZURE_USAGE != 0 {
-                    t.azure_eligible_acr_cents += ttm;
-                }
-                if b & M365 != 0 {
-                    t.m365_protected_users += active as u64;
-                }
+            let ttm = self.bands.ttm_cents(i);
+            for path in PathId::ALL {
+                let m = self.bands.membership(f, tests, path, i);
+                slot[path.index()].add(m, ttm, f.active[i]);
             }
         }
     }
