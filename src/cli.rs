@@ -7,11 +7,13 @@ use clap::{Parser, Subcommand};
 
 use crate::compare::compare;
 use crate::error::{Error, Result};
+use crate::explain::explain;
 use crate::facts::Facts;
+use crate::month::Month;
 use crate::output::write_atomic;
 use crate::report::chart::{Size, comparison_chart, projection_chart};
 use crate::report::{Format, check_report};
-use crate::rules::{BUILT_IN, Ruleset};
+use crate::rules::{BUILT_IN, PathId, Ruleset};
 use crate::scenario::Scenario;
 use crate::simulate::{Projection, facts_span, project, simulate};
 
@@ -138,6 +140,26 @@ pub enum Command {
         #[arg(long, value_name = "WxH", default_value = "1600x900")]
         size: Size,
     },
+    /// Show which tenants and people make each number of one projected month
+    Explain {
+        /// The scenario TOML file
+        file: PathBuf,
+        /// The projected month to explain
+        #[arg(long, short, value_name = "YYYY-MM")]
+        month: Month,
+        /// Show one path only
+        #[arg(long, value_enum)]
+        path: Option<PathChoice>,
+        /// Output format (csv: one row per tenant)
+        #[arg(long, short, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Use this ruleset instead of the built-in one (or the scenario's `rules`)
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+        /// Write to this file (atomically) instead of standard output
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Validate a scenario and show what it resolved to
     Check {
         /// The scenario TOML file
@@ -152,6 +174,23 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         check: Option<PathBuf>,
     },
+}
+
+/// A path named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PathChoice {
+    Enterprise,
+    Smb,
+}
+
+impl PathChoice {
+    fn paths(choice: Option<PathChoice>) -> Vec<PathId> {
+        match choice {
+            None => PathId::ALL.to_vec(),
+            Some(PathChoice::Enterprise) => vec![PathId::Enterprise],
+            Some(PathChoice::Smb) => vec![PathId::Smb],
+        }
+    }
 }
 
 /// Runs one command, writing its result to `stdout`.
@@ -226,6 +265,41 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
                 reason,
             })?;
             return write_atomic(&output, &drawn.png, &scenario.inputs);
+        }
+        Command::Explain {
+            file,
+            month,
+            path,
+            format,
+            rules,
+            output,
+        } => {
+            let progress = Progress::start(format!("Reading {}", file.display()));
+            let scenario = Scenario::load(&file, rules.as_deref())?;
+            if month < scenario.start || month > scenario.end() {
+                return Err(Error::Input(format!(
+                    "--month {month} is outside the projection of {} ({} to {}): explain one of its months",
+                    file.display(),
+                    scenario.start,
+                    scenario.end()
+                )));
+            }
+            progress.stage(format!(
+                "Expanding monthly facts for {} tenants",
+                scenario.tenant_count()
+            ));
+            let (origin, end) = facts_span(&scenario);
+            let facts = Facts::build(&scenario, origin, end)?;
+            progress.stage(format!("Explaining {month}"));
+            let explanation = explain(&scenario, &facts, month);
+            drop(facts);
+            let text =
+                crate::report::explain::render(&explanation, &PathChoice::paths(path), format);
+            drop(progress);
+            if let Some(out) = output {
+                return write_atomic(&out, text.as_bytes(), &scenario.inputs);
+            }
+            text
         }
         Command::Check { file, rules } => check_report(&Scenario::load(&file, rules.as_deref())?),
         Command::Rules { check: None } => BUILT_IN.to_string(),

@@ -76,7 +76,6 @@ impl Facts {
             last,
             projection_end: scenario.end(),
         };
-        let history_len = scenario.history_len();
         let failure = facts
             .seats
             .par_chunks_mut(months)
@@ -90,19 +89,10 @@ impl Facts {
                     active,
                     acr,
                     azure_counts,
+                    standing: None,
                 };
                 let changes = plan.for_tenant(t as u32, &scenario.changes);
-                let source = match t.checked_sub(history_len) {
-                    None => Source::History(
-                        scenario
-                            .history
-                            .as_ref()
-                            .expect("history tenant")
-                            .1
-                            .rows_of(t),
-                    ),
-                    Some(k) => Source::Declared(&scenario.tenants[k]),
-                };
+                let source = source(scenario, t);
                 let result = match (&source, changes.is_empty()) {
                     (Source::History(rows), true) => {
                         history_unchanged(rows, window, out);
@@ -134,6 +124,57 @@ struct Out<'a> {
     active: &'a mut [u32],
     acr: &'a mut [i64],
     azure_counts: &'a mut [bool],
+    /// Filled only when an explanation asks why a tenant's facts are what they are.
+    standing: Option<&'a mut [Standing]>,
+}
+
+/// Where a tenant stands in a month, behind its facts: whether it is a customer and
+/// whether each side's association counts (RULES.md §3). Explanations word gains and
+/// losses with it ("won", "churned", "association ended").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Standing {
+    pub customer: bool,
+    pub m365_counts: bool,
+    pub azure_counts: bool,
+}
+
+/// Tenant `t`'s standing in every month of `origin ..= last`, by the same simulation that
+/// builds its facts.
+pub fn standing(scenario: &Scenario, t: usize, origin: Month, last: Month) -> Vec<Standing> {
+    let months = (last.since(origin) + 1).max(0) as usize;
+    let (mut seats, mut active) = (vec![0; months], vec![0; months]);
+    let (mut acr, mut azure_counts) = (vec![0; months], vec![false; months]);
+    let mut standing = vec![Standing::default(); months];
+    let out = Out {
+        seats: &mut seats,
+        active: &mut active,
+        acr: &mut acr,
+        azure_counts: &mut azure_counts,
+        standing: Some(&mut standing),
+    };
+    let changes = ChangePlan::new(scenario).for_tenant(t as u32, &scenario.changes);
+    let window = Window {
+        origin,
+        last,
+        projection_end: scenario.end(),
+    };
+    // The facts were built from the same inputs, so this cannot fail where they did not.
+    let _ = simulate(&source(scenario, t), &changes, window, out);
+    standing
+}
+
+fn source(scenario: &Scenario, t: usize) -> Source<'_> {
+    match t.checked_sub(scenario.history_len()) {
+        None => Source::History(
+            scenario
+                .history
+                .as_ref()
+                .expect("history tenant")
+                .1
+                .rows_of(t),
+        ),
+        Some(k) => Source::Declared(&scenario.tenants[k]),
+    }
 }
 
 enum Source<'a> {
@@ -228,7 +269,7 @@ fn simulate(
     source: &Source<'_>,
     changes: &[&Change],
     w: Window,
-    out: Out<'_>,
+    mut out: Out<'_>,
 ) -> Result<(), String> {
     let mut levels = match source {
         Source::History(_) => Levels {
@@ -298,6 +339,13 @@ fn simulate(
                 Source::Declared(t) => (t.is_customer(month), true),
                 Source::History(_) => (true, !row_missing),
             };
+            if let Some(s) = out.standing.as_deref_mut() {
+                s[i] = Standing {
+                    customer,
+                    m365_counts: levels.m365,
+                    azure_counts: levels.azure,
+                };
+            }
             // Levels are bounded by MAX_LEVEL, so these conversions cannot fail.
             if customer && has_facts && levels.m365 {
                 out.seats[i] = whole(levels.seats);

@@ -10,6 +10,7 @@
 pub mod cli;
 pub mod compare;
 pub mod error;
+pub mod explain;
 pub mod facts;
 pub mod month;
 pub mod output;

@@ -117,6 +117,11 @@ impl Certification {
         }
     }
 
+    /// The exam code, or the name when it has none: "SC-200".
+    pub fn short(&self) -> String {
+        self.code().unwrap_or(self.name()).to_string()
+    }
+
     /// The exam code, such as "SC-200"; not every certification has one.
     pub fn code(&self) -> Option<&str> {
         self.code.as_ref().map(|c| c.get_ref().as_str())

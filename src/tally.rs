@@ -133,7 +133,9 @@ impl BandTests {
 
     /// The path a tenant of `path` may grow into and still count on `path` for a year.
     pub fn keeps_grown_into(&self, path: PathId) -> Option<PathId> {
-        self.0[path.index()].keeps_grown_into.map(|i| PathId::ALL[i])
+        self.0[path.index()]
+            .keeps_grown_into
+            .map(|i| PathId::ALL[i])
     }
 }
 

@@ -5,6 +5,7 @@ pub mod chart;
 mod check;
 pub mod compare;
 mod csv;
+pub mod explain;
 pub mod json;
 mod table;
 
@@ -44,6 +45,11 @@ pub fn fixed2(points: Decimal) -> String {
     format!("{:.2}", points)
 }
 
+/// A count and its noun, singular or plural as the count needs: "1 month", "2 months".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A USD amount with thousands separators: "4,730", "12,000.5".
 pub fn usd(amount: Decimal) -> String {
     let text = amount.normalize().to_string();
@@ -76,5 +82,8 @@ mod tests {
         assert_eq!(usd(dec!(4730)), "4,730");
         assert_eq!(usd(dec!(1234567.50)), "1,234,567.5");
         assert_eq!(usd(dec!(-999)), "-999");
+        assert_eq!(count(1, "month", "months"), "1 month");
+        assert_eq!(count(0, "month", "months"), "0 months");
+        assert_eq!(count(2, "person", "people"), "2 people");
     }
 }

@@ -1,0 +1,940 @@
+//! Who makes each number: the tenants and people behind every metric of a month, and the
+//! ones behind a change from one month to the next.
+//!
+//! Each tenant is judged with the tally's own test ([`TenantBands::membership`]), the
+//! judgements are added up with [`Tally::add`] and scored with [`score_path`], so an
+//! explanation cannot disagree with the score it explains. Only the months asked for are
+//! read; nothing is stored per tenant and month. Pure: no I/O.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::facts::{Facts, Standing, standing};
+use crate::month::Month;
+use crate::rules::{PathId, Ruleset};
+use crate::scenario::{HeldCert, Scenario};
+use crate::score::{Metric, PathScore, certification_points, score_path};
+use crate::skilling::StepCounts;
+use crate::tally::{BandTests, Membership, Tally, TenantBands};
+
+/// The two sides of a metric (RULES.md §1), in the order `[azure, m365]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Azure,
+    M365,
+}
+
+impl Side {
+    pub const ALL: [Side; 2] = [Side::Azure, Side::M365];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Side::Azure => "Azure",
+            Side::M365 => "M365",
+        }
+    }
+}
+
+/// One tenant in one month: its scored facts and what it counts for on each path.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    pub seats: u32,
+    pub active: u32,
+    pub acr_cents: i64,
+    pub ttm_cents: i64,
+    /// `[enterprise, smb]`
+    pub member: [Membership; 2],
+    /// Before "SMB stays SMB": the bands of each path its own facts are in.
+    pub own_bands: [Membership; 2],
+}
+
+impl Snapshot {
+    /// Which sides count for `metric` on `path`, `[azure, m365]`.
+    pub fn sides(&self, path: PathId, metric: Metric) -> [bool; 2] {
+        counted_sides(self.member[path.index()], metric)
+    }
+
+    fn units(&self, path: PathId, metric: Metric) -> i64 {
+        let [a, m] = self.sides(path, metric);
+        a as i64 + m as i64
+    }
+
+    /// Eligible ACR in cents and protected users this tenant adds to usage (RULES.md §7).
+    pub fn usage(&self, path: PathId) -> (i64, i64) {
+        let m = self.member[path.index()];
+        (
+            if m.azure_usage() { self.ttm_cents } else { 0 },
+            if m.m365_customer() {
+                self.active as i64
+            } else {
+                0
+            },
+        )
+    }
+
+    fn is_blank(&self) -> bool {
+        self.seats == 0
+            && self.active == 0
+            && self.acr_cents == 0
+            && self.ttm_cents == 0
+            && self.member.iter().all(|m| m.is_empty())
+    }
+}
+
+/// The sides a membership counts on for a metric, `[azure, m365]`.
+pub fn counted_sides(m: Membership, metric: Metric) -> [bool; 2] {
+    match metric {
+        Metric::NetCustomerAdds => [m.azure_customer(), m.m365_customer()],
+        Metric::Deployments => [m.azure_deployment(), m.m365_deployment()],
+        Metric::UsageGrowth => [m.azure_usage(), m.m365_customer()],
+        Metric::IntermediateCertifications => [false, false],
+    }
+}
+
+/// One tenant read at the months asked for, in the order asked.
+#[derive(Debug, Clone)]
+pub struct TenantView {
+    pub tenant: usize,
+    pub at: Vec<Snapshot>,
+}
+
+/// Reads every tenant at `months` and keeps those `keep` accepts, in tenant order.
+/// Every month must be at least 23 months after the facts' origin.
+pub fn read_tenants(
+    facts: &Facts,
+    rules: &Ruleset,
+    months: &[Month],
+    keep: impl Fn(&[Snapshot]) -> bool + Sync,
+) -> Vec<TenantView> {
+    let tests = BandTests::new(rules);
+    let index: Vec<usize> = months
+        .iter()
+        .map(|m| {
+            let i = m.since(facts.origin);
+            assert!(i >= 23, "{m} needs facts from 23 months before it");
+            i as usize
+        })
+        .collect();
+    let Some(&from) = index.iter().min() else {
+        return Vec::new();
+    };
+    (0..facts.tenants)
+        .into_par_iter()
+        .with_min_len(256)
+        .map_init(
+            || TenantBands::new(facts.months),
+            |bands, t| {
+                let f = facts.tenant(t);
+                bands.fill(f, &tests, from - 12);
+                let at: Vec<Snapshot> = index
+                    .iter()
+                    .map(|&i| Snapshot {
+                        seats: f.seats[i],
+                        active: f.active[i],
+                        acr_cents: f.acr_cents[i],
+                        ttm_cents: bands.ttm_cents(i),
+                        member: PathId::ALL.map(|p| bands.membership(f, &tests, p, i)),
+                        own_bands: PathId::ALL.map(|p| bands.in_own_band(p, i)),
+                    })
+                    .collect();
+                keep(&at).then_some(TenantView { tenant: t, at })
+            },
+        )
+        .flatten()
+        .collect()
+}
+
+/// How a tenant's place in a metric changed from the same month last year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    /// Counts now, not a year ago.
+    New,
+    /// Counted a year ago, not now.
+    Lost,
+    /// Counts in both months.
+    Held,
+}
+
+impl Change {
+    pub fn key(self) -> &'static str {
+        match self {
+            Change::New => "new",
+            Change::Lost => "lost",
+            Change::Held => "held",
+        }
+    }
+}
+
+/// One tenant behind one metric of one path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub tenant: usize,
+    pub name: String,
+    /// Sides counted `[azure, m365]` in the month and a year before.
+    pub now: [bool; 2],
+    pub year_ago: [bool; 2],
+    pub change: Change,
+    /// Why it is new or lost, in plain words; `None` for held.
+    pub why: Option<String>,
+    /// Usage growth only: what it adds to the growth, in cents and users.
+    pub growth_cents: i64,
+    pub growth_users: i64,
+}
+
+impl Entry {
+    /// What it adds to the metric's net count (sides now minus sides a year ago).
+    pub fn net(&self) -> i64 {
+        let n = |s: [bool; 2]| s[0] as i64 + s[1] as i64;
+        n(self.now) - n(self.year_ago)
+    }
+}
+
+/// A person counted on a certification step, and what puts them there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnStep {
+    pub person: String,
+    /// The certifications of that step that count in the month, as catalog labels.
+    pub certifications: Vec<String>,
+    /// The last day the person still counts on the step; `None`: does not end.
+    pub counts_until: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PathExplanation {
+    pub path: PathId,
+    pub score: PathScore,
+    /// Net customer adds, usage growth and deployments, in [`Metric::ALL`] order; each
+    /// entry list sorted by name.
+    pub metrics: Vec<(Metric, Vec<Entry>)>,
+    /// `(step, people)` in ascending step order.
+    pub steps: Vec<(u32, Vec<OnStep>)>,
+}
+
+impl PathExplanation {
+    pub fn entries(&self, metric: Metric) -> &[Entry] {
+        self.metrics
+            .iter()
+            .find(|(m, _)| *m == metric)
+            .map_or(&[], |(_, e)| e.as_slice())
+    }
+}
+
+/// One tenant's facts in the month and a year before, for a spreadsheet.
+#[derive(Debug, Clone)]
+pub struct TenantRow {
+    pub tenant: usize,
+    pub name: String,
+    pub now: Snapshot,
+    pub year_ago: Snapshot,
+}
+
+#[derive(Debug, Clone)]
+pub struct Explanation {
+    pub scenario: String,
+    pub month: Month,
+    /// `[enterprise, smb]`
+    pub paths: [PathExplanation; 2],
+    /// Every tenant with facts or a place in a metric in either month, by name.
+    pub tenants: Vec<TenantRow>,
+    pub path_names: [String; 2],
+}
+
+/// Explains `month` of a scenario whose facts span [`crate::simulate::facts_span`].
+pub fn explain(scenario: &Scenario, facts: &Facts, month: Month) -> Explanation {
+    let rules = &scenario.rules;
+    let year_ago = month - 12;
+    let views = read_tenants(facts, rules, &[month, year_ago], |at| {
+        at.iter().any(|s| !s.is_blank())
+    });
+    let mut tallies = [[Tally::default(); 2]; 2];
+    for v in &views {
+        for (k, s) in v.at.iter().enumerate() {
+            for p in PathId::ALL {
+                tallies[k][p.index()].add(s.member[p.index()], s.ttm_cents, s.active);
+            }
+        }
+    }
+    let mut reasons = Reasons::new(scenario, facts.origin, month);
+    reasons.months = vec![month, year_ago];
+    let needing: Vec<usize> = views
+        .iter()
+        .filter(|v| {
+            PathId::ALL.into_iter().any(|p| {
+                CUSTOMER_METRICS
+                    .iter()
+                    .any(|&m| (v.at[0].units(p, m) > 0) != (v.at[1].units(p, m) > 0))
+            })
+        })
+        .map(|v| v.tenant)
+        .collect();
+    reasons.prepare(&needing);
+
+    let people = StepCounts::in_month(&scenario.people, rules, month);
+    let paths = PathId::ALL.map(|p| {
+        let score = score_path(
+            rules.paths.get(p),
+            rules.qualifying_total.0,
+            &tallies[0][p.index()],
+            &tallies[1][p.index()],
+            &people,
+        );
+        let metrics = CUSTOMER_METRICS
+            .iter()
+            .map(|&metric| {
+                let mut entries: Vec<Entry> = views
+                    .iter()
+                    .filter_map(|v| entry(&reasons, v, p, metric, (0, 1)))
+                    .collect();
+                entries.sort_by(|a, b| a.name.cmp(&b.name).then(a.tenant.cmp(&b.tenant)));
+                (metric, entries)
+            })
+            .collect();
+        PathExplanation {
+            path: p,
+            score,
+            metrics,
+            steps: steps_in(scenario, month),
+        }
+    });
+    let mut tenants: Vec<TenantRow> = views
+        .iter()
+        .map(|v| TenantRow {
+            tenant: v.tenant,
+            name: scenario.tenant_name(v.tenant).to_string(),
+            now: v.at[0],
+            year_ago: v.at[1],
+        })
+        .collect();
+    tenants.sort_by(|a, b| a.name.cmp(&b.name).then(a.tenant.cmp(&b.tenant)));
+    Explanation {
+        scenario: scenario.name.clone(),
+        month,
+        paths,
+        tenants,
+        path_names: PathId::ALL.map(|p| rules.paths.get(p).name.clone()),
+    }
+}
+
+const CUSTOMER_METRICS: [Metric; 3] = [
+    Metric::NetCustomerAdds,
+    Metric::UsageGrowth,
+    Metric::Deployments,
+];
+
+/// The entry of tenant `v` in `metric`, comparing snapshot `now` with `then`.
+fn entry(
+    reasons: &Reasons<'_>,
+    v: &TenantView,
+    path: PathId,
+    metric: Metric,
+    (now, then): (usize, usize),
+) -> Option<Entry> {
+    let (a, b) = (
+        v.at[now].sides(path, metric),
+        v.at[then].sides(path, metric),
+    );
+    let (counts_now, counted) = (a.contains(&true), b.contains(&true));
+    let change = match (counts_now, counted) {
+        (true, false) => Change::New,
+        (false, true) => Change::Lost,
+        (true, true) => Change::Held,
+        (false, false) => return None,
+    };
+    let why = match change {
+        Change::New => Some(reasons.gained(v, path, metric, then, now)),
+        Change::Lost => Some(reasons.lost(v, path, metric, then, now)),
+        Change::Held => None,
+    };
+    let (gc_now, gu_now) = v.at[now].usage(path);
+    let (gc_then, gu_then) = v.at[then].usage(path);
+    let usage = metric == Metric::UsageGrowth;
+    Some(Entry {
+        tenant: v.tenant,
+        name: reasons.scenario.tenant_name(v.tenant).to_string(),
+        now: a,
+        year_ago: b,
+        change,
+        why,
+        growth_cents: if usage { gc_now - gc_then } else { 0 },
+        growth_users: if usage { gu_now - gu_then } else { 0 },
+    })
+}
+
+/// The people on each step in `month`, each with the certifications that put them there.
+pub fn steps_in(scenario: &Scenario, month: Month) -> Vec<(u32, Vec<OnStep>)> {
+    let rules = &scenario.rules;
+    rules
+        .steps()
+        .into_iter()
+        .map(|step| {
+            let mut on: Vec<OnStep> = scenario
+                .people
+                .iter()
+                .filter_map(|p| {
+                    let held: Vec<&HeldCert> = p
+                        .certs
+                        .iter()
+                        .filter(|c| {
+                            *rules.certifications[c.cert].step.get_ref() == step
+                                && c.counts_in(month)
+                        })
+                        .collect();
+                    if held.is_empty() {
+                        return None;
+                    }
+                    // The person counts until the last of their certifications on the step ends.
+                    let counts_until = if held.iter().any(|c| c.counts_until.is_none()) {
+                        None
+                    } else {
+                        held.iter().filter_map(|c| c.counts_until).max()
+                    };
+                    Some(OnStep {
+                        person: p.name.clone(),
+                        certifications: held
+                            .iter()
+                            .map(|c| rules.certifications[c.cert].short())
+                            .collect(),
+                        counts_until,
+                    })
+                })
+                .collect();
+            on.sort_by(|a, b| a.person.cmp(&b.person));
+            (step, on)
+        })
+        .collect()
+}
+
+/// Words for why a tenant gained or lost its place, from where it stood month by month.
+struct Reasons<'a> {
+    scenario: &'a Scenario,
+    origin: Month,
+    last: Month,
+    /// The months of the snapshots being compared, in snapshot order.
+    months: Vec<Month>,
+    standing: HashMap<usize, Vec<Standing>>,
+}
+
+impl<'a> Reasons<'a> {
+    fn new(scenario: &'a Scenario, origin: Month, last: Month) -> Reasons<'a> {
+        Reasons {
+            scenario,
+            origin,
+            last,
+            months: Vec::new(),
+            standing: HashMap::new(),
+        }
+    }
+
+    /// Works out where each of `tenants` stood, month by month (in parallel: there can be
+    /// many in a big history).
+    fn prepare(&mut self, tenants: &[usize]) {
+        let (scenario, origin, last) = (self.scenario, self.origin, self.last);
+        let found: Vec<(usize, Vec<Standing>)> = tenants
+            .par_iter()
+            .map(|&t| (t, standing(scenario, t, origin, last)))
+            .collect();
+        self.standing.extend(found);
+    }
+
+    fn at(&self, t: usize, month: Month) -> Standing {
+        let i = month.since(self.origin);
+        self.standing
+            .get(&t)
+            .and_then(|s| usize::try_from(i).ok().and_then(|i| s.get(i)))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The first month in `(from, to]` in which `test` holds.
+    fn first(
+        &self,
+        t: usize,
+        from: Month,
+        to: Month,
+        test: impl Fn(Standing) -> bool,
+    ) -> Option<Month> {
+        (1..=to.since(from))
+            .map(|k| from + k)
+            .find(|&m| test(self.at(t, m)))
+    }
+
+    fn gained(
+        &self,
+        v: &TenantView,
+        path: PathId,
+        metric: Metric,
+        then: usize,
+        now: usize,
+    ) -> String {
+        let (m_then, m_now) = (self.months_at(then), self.months_at(now));
+        let t = v.tenant;
+        let (was, is) = (self.at(t, m_then), self.at(t, m_now));
+        if !was.customer && is.customer {
+            let won = self
+                .first(t, m_then, m_now, |s| s.customer)
+                .unwrap_or(m_now);
+            return format!("won {won}");
+        }
+        let (s_then, s_now) = (&v.at[then], &v.at[now]);
+        let gained = side_changes(s_then.sides(path, metric), s_now.sides(path, metric));
+        let parts: Vec<String> = gained
+            .into_iter()
+            .map(|side| {
+                let (had, has) = (assoc(was, side), assoc(is, side));
+                if !had && has {
+                    let from = self
+                        .first(t, m_then, m_now, |s| assoc(s, side))
+                        .unwrap_or(m_now);
+                    format!("{} association counts from {from}", side.label())
+                } else {
+                    format!(
+                        "grew into the band: {}",
+                        facts_moved(side, metric, path, s_then, s_now)
+                    )
+                }
+            })
+            .collect();
+        parts.join("; ")
+    }
+
+    fn lost(
+        &self,
+        v: &TenantView,
+        path: PathId,
+        metric: Metric,
+        then: usize,
+        now: usize,
+    ) -> String {
+        let (m_then, m_now) = (self.months_at(then), self.months_at(now));
+        let t = v.tenant;
+        let (was, is) = (self.at(t, m_then), self.at(t, m_now));
+        if was.customer && !is.customer {
+            let gone = self
+                .first(t, m_then, m_now, |s| !s.customer)
+                .unwrap_or(m_now);
+            return format!("churned (no longer a customer from {gone})");
+        }
+        let (s_then, s_now) = (&v.at[then], &v.at[now]);
+        let lost = side_changes(s_now.sides(path, metric), s_then.sides(path, metric));
+        let rules = &self.scenario.rules;
+        let tests = BandTests::new(rules);
+        let parts: Vec<String> = lost
+            .into_iter()
+            .map(|side| {
+                let (had, has) = (assoc(was, side), assoc(is, side));
+                if had && !has {
+                    let from = self
+                        .first(t, m_then, m_now, |s| !assoc(s, side))
+                        .unwrap_or(m_now);
+                    return format!("{} association stopped counting in {from}", side.label());
+                }
+                if let Some(q) = tests.keeps_grown_into(path)
+                    && own_band(s_now.own_bands[q.index()], metric, side)
+                {
+                    return format!(
+                        "grew into the {} band: it counts as {} for only a year ({})",
+                        rules.paths.get(q).name,
+                        rules.paths.get(path).name,
+                        facts_moved(side, metric, path, s_then, s_now)
+                    );
+                }
+                if metric == Metric::Deployments
+                    && side == Side::M365
+                    && s_now.member[path.index()].m365_customer()
+                {
+                    return format!(
+                        "too few active users: {} of {} seats",
+                        s_now.active, s_now.seats
+                    );
+                }
+                format!(
+                    "left the band: {}",
+                    facts_moved(side, metric, path, s_then, s_now)
+                )
+            })
+            .collect();
+        parts.join("; ")
+    }
+
+    fn months_at(&self, k: usize) -> Month {
+        self.months[k]
+    }
+}
+
+/// Whether a side's association counts.
+fn assoc(s: Standing, side: Side) -> bool {
+    match side {
+        Side::Azure => s.azure_counts,
+        Side::M365 => s.m365_counts,
+    }
+}
+
+/// Whether a path's own bands (before "SMB stays SMB") hold the side of a metric.
+fn own_band(bands: Membership, metric: Metric, side: Side) -> bool {
+    match (side, metric) {
+        (Side::M365, _) => bands.m365_customer(),
+        (Side::Azure, Metric::NetCustomerAdds) => bands.azure_customer(),
+        (Side::Azure, Metric::Deployments) => bands.azure_deployment(),
+        (Side::Azure, _) => bands.azure_usage(),
+    }
+}
+
+/// The sides counted in `to` but not in `from`.
+fn side_changes(from: [bool; 2], to: [bool; 2]) -> Vec<Side> {
+    Side::ALL
+        .into_iter()
+        .enumerate()
+        .filter(|(k, _)| to[*k] && !from[*k])
+        .map(|(_, s)| s)
+        .collect()
+}
+
+/// "seats 4 -> 12" or "TTM ACR 550.00 -> 640.00 USD".
+fn facts_moved(
+    side: Side,
+    metric: Metric,
+    _path: PathId,
+    from: &Snapshot,
+    to: &Snapshot,
+) -> String {
+    match side {
+        Side::M365 if metric == Metric::Deployments => format!(
+            "seats {} -> {}, active {} -> {}",
+            from.seats, to.seats, from.active, to.active
+        ),
+        Side::M365 => format!("seats {} -> {}", from.seats, to.seats),
+        Side::Azure => format!(
+            "TTM ACR {} -> {} USD",
+            cents_usd(from.ttm_cents),
+            cents_usd(to.ttm_cents)
+        ),
+    }
+}
+
+/// Cents as a USD amount with two decimals and thousands separators: "12,000.50".
+pub fn cents_usd(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let c = cents.unsigned_abs();
+    let whole = (c / 100).to_string();
+    let mut grouped = String::new();
+    for (i, ch) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    format!("{sign}{grouped}.{:02}", c % 100)
+}
+
+/// A named reason behind a change in points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    pub name: String,
+    pub reason: String,
+}
+
+/// The tenants or people that took points from `metric` on `path` between `month - 1`
+/// and `month`, most harmful first, and how many tenants moved the other way.
+pub fn who_lowered(
+    scenario: &Scenario,
+    facts: &Facts,
+    month: Month,
+    path: PathId,
+    metric: Metric,
+) -> (Vec<Named>, usize) {
+    if metric == Metric::IntermediateCertifications {
+        return (people_lost(scenario, month), 0);
+    }
+    let rules = &scenario.rules;
+    let months = [month, month - 1, month - 12, month - 13];
+    let effect = |at: &[Snapshot]| -> (i64, i64) {
+        if metric == Metric::UsageGrowth {
+            let u: Vec<(i64, i64)> = at.iter().map(|s| s.usage(path)).collect();
+            (
+                (u[0].0 - u[2].0) - (u[1].0 - u[3].0),
+                (u[0].1 - u[2].1) - (u[1].1 - u[3].1),
+            )
+        } else {
+            let u: Vec<i64> = at.iter().map(|s| s.units(path, metric)).collect();
+            ((u[0] - u[2]) - (u[1] - u[3]), 0)
+        }
+    };
+    let views = read_tenants(facts, rules, &months, |at| effect(at) != (0, 0));
+    let offsetting = views
+        .iter()
+        .filter(|v| {
+            let (a, b) = effect(&v.at);
+            a > 0 || b > 0
+        })
+        .count();
+    let mut harmful: Vec<(&TenantView, (i64, i64))> = views
+        .iter()
+        .map(|v| (v, effect(&v.at)))
+        .filter(|(_, (a, b))| *a < 0 || *b < 0)
+        .collect();
+    harmful.sort_by(|(x, ex), (y, ey)| {
+        ex.cmp(ey).then_with(|| {
+            scenario
+                .tenant_name(x.tenant)
+                .cmp(scenario.tenant_name(y.tenant))
+        })
+    });
+    let mut reasons = Reasons::new(scenario, facts.origin, month);
+    reasons.months = months.to_vec();
+    let ids: Vec<usize> = harmful.iter().map(|(v, _)| v.tenant).collect();
+    reasons.prepare(&ids);
+    let named = harmful
+        .iter()
+        .map(|(v, (cents, users))| Named {
+            name: scenario.tenant_name(v.tenant).to_string(),
+            reason: if metric == Metric::UsageGrowth {
+                usage_reason(&reasons, v, path, metric, (*cents, *users))
+            } else {
+                count_reason(&reasons, v, path, metric)
+            },
+        })
+        .collect();
+    (named, offsetting)
+}
+
+/// Why a tenant's count fell in month (snapshot 0) against the month before (1), with
+/// the year-ago months (2, 3).
+fn count_reason(r: &Reasons<'_>, v: &TenantView, path: PathId, metric: Metric) -> String {
+    let u: Vec<i64> = v.at.iter().map(|s| s.units(path, metric)).collect();
+    let mut parts = Vec::new();
+    if u[0] < u[1] {
+        parts.push(r.lost(v, path, metric, 1, 0));
+    }
+    if u[2] > u[3] {
+        let gain = r.gained(v, path, metric, 3, 2);
+        parts.push(format!("{gain}: ages out of the twelve-month window"));
+    }
+    if u[0] > u[1] {
+        parts.push(r.gained(v, path, metric, 1, 0));
+    }
+    if u[2] < u[3] {
+        parts.push("counted less a year ago".to_string());
+    }
+    parts.join("; ")
+}
+
+fn usage_reason(
+    r: &Reasons<'_>,
+    v: &TenantView,
+    path: PathId,
+    metric: Metric,
+    (cents, users): (i64, i64),
+) -> String {
+    let u: Vec<(i64, i64)> = v.at.iter().map(|s| s.usage(path)).collect();
+    let mut parts = Vec::new();
+    let amount = |c: i64, n: i64| match (c != 0, n != 0) {
+        (true, true) => format!("{} USD and {} users", cents_usd(c), n),
+        (true, false) => format!("{} USD", cents_usd(c)),
+        _ => format!("{n} users"),
+    };
+    parts.push(format!("growth {}", amount(cents, users)));
+    let (dc, du) = (u[0].0 - u[1].0, u[0].1 - u[1].1);
+    let lost_place = v.at[0].sides(path, metric) != v.at[1].sides(path, metric)
+        && v.at[0].units(path, metric) < v.at[1].units(path, metric);
+    if lost_place {
+        parts.push(r.lost(v, path, metric, 1, 0));
+    } else if dc < 0 || du < 0 {
+        parts.push(format!(
+            "eligible usage down {} this month",
+            amount(dc.min(0), du.min(0))
+        ));
+    }
+    let (yc, yu) = (u[2].0 - u[3].0, u[2].1 - u[3].1);
+    if yc > 0 || yu > 0 {
+        parts.push(format!(
+            "a year earlier ({}) it rose by {}, so the comparison base is higher",
+            r.months_at(2),
+            amount(yc.max(0), yu.max(0))
+        ));
+    }
+    parts.join("; ")
+}
+
+/// People who stopped counting on a step in `month`, with the certification that ended.
+pub fn people_lost(scenario: &Scenario, month: Month) -> Vec<Named> {
+    let (before, after) = (steps_in(scenario, month - 1), steps_in(scenario, month));
+    let mut named = Vec::new();
+    for ((step, was), (_, is)) in before.iter().zip(&after) {
+        for p in was {
+            if is.iter().any(|q| q.person == p.person) {
+                continue;
+            }
+            let ended: Vec<String> = scenario
+                .people
+                .iter()
+                .filter(|q| q.name == p.person)
+                .flat_map(|q| &q.certs)
+                .filter(|c| {
+                    *scenario.rules.certifications[c.cert].step.get_ref() == *step
+                        && c.counts_in(month - 1)
+                        && !c.counts_in(month)
+                })
+                .map(|c| ending_words(scenario, c))
+                .collect();
+            named.push(Named {
+                name: p.person.clone(),
+                reason: format!("step {step}: {}", ended.join("; ")),
+            });
+        }
+    }
+    named
+}
+
+/// "AZ-500 (…) stopped counting after 2027-08-31 (retired 2026-08-31)".
+pub fn ending_words(scenario: &Scenario, c: &HeldCert) -> String {
+    let entry = &scenario.rules.certifications[c.cert];
+    let label = entry
+        .code()
+        .map_or(entry.name().to_string(), str::to_string);
+    let until = c.counts_until.map_or("-".to_string(), |d| d.to_string());
+    format!(
+        "{label} stops counting after {until} ({})",
+        ending_cause(scenario, c)
+    )
+}
+
+/// Why a certification stops counting: its catalog retirement or its own expiry.
+pub fn ending_cause(scenario: &Scenario, c: &HeldCert) -> String {
+    let entry = &scenario.rules.certifications[c.cert];
+    match (entry.counts_until(), entry.retired) {
+        (Some(end), Some(retired)) if Some(end) == c.counts_until => {
+            format!("retired {retired}; it counts a year after retirement")
+        }
+        _ => "expires, not renewed".to_string(),
+    }
+}
+
+/// A certification that stops counting within the projection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificationEnding {
+    pub person: String,
+    pub certification: String,
+    pub step: u32,
+    pub last_day: NaiveDate,
+    /// The first month it no longer counts.
+    pub month: Month,
+    pub why: String,
+    /// Points each path loses in `month` because of it, `[enterprise, smb]`.
+    pub points_lost: [Decimal; 2],
+}
+
+/// Every certification that stops counting in a projected month after the first, with
+/// what it costs: the certification points with it minus without it, that month.
+pub fn certification_endings(scenario: &Scenario) -> Vec<CertificationEnding> {
+    let rules = &scenario.rules;
+    let mut out = Vec::new();
+    for (pi, p) in scenario.people.iter().enumerate() {
+        for (ci, c) in p.certs.iter().enumerate() {
+            let Some(last_day) = c.counts_until else {
+                continue;
+            };
+            let month = Month::of_date(last_day.succ_opt().unwrap_or(last_day));
+            if month <= scenario.start || month > scenario.end() || !c.counts_in(month - 1) {
+                continue;
+            }
+            let mut kept = scenario.people.clone();
+            kept[pi].certs[ci].counts_until = None;
+            let with = StepCounts::in_month(&kept, rules, month);
+            let without = StepCounts::in_month(&scenario.people, rules, month);
+            let points_lost = PathId::ALL.map(|path| {
+                let m = &rules.paths.get(path).certifications;
+                certification_points(m, &with) - certification_points(m, &without)
+            });
+            let entry = &rules.certifications[c.cert];
+            out.push(CertificationEnding {
+                person: p.name.clone(),
+                certification: entry.label(),
+                step: *entry.step.get_ref(),
+                last_day,
+                month,
+                why: ending_cause(scenario, c),
+                points_lost,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.month.cmp(&b.month).then(a.person.cmp(&b.person)));
+    out
+}
+
+/// Tenants whose gain of a year ago stops counting as growth in a projected month: they
+/// still count, but so they did in the same month last year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgeingOut {
+    pub month: Month,
+    pub path: PathId,
+    pub metric: Metric,
+    /// How many tenants age out that month.
+    pub count: usize,
+    /// The first few by name, each with the month it started counting.
+    pub tenants: Vec<(String, Month)>,
+}
+
+/// How many names an ageing-out warning carries.
+pub const AGEING_NAMES: usize = 10;
+
+/// Net customer adds and deployments that age out in each projected month.
+pub fn ageing_out(scenario: &Scenario, facts: &Facts) -> Vec<AgeingOut> {
+    let rules = &scenario.rules;
+    let (start, end) = (scenario.start, scenario.end());
+    let metrics = [Metric::NetCustomerAdds, Metric::Deployments];
+    // Months start-13 ..= end, read once per tenant.
+    let months: Vec<Month> = (0..=end.since(start) + 13)
+        .map(|k| start - 13 + k)
+        .collect();
+    let ages = |at: &[Snapshot], k: usize, path: PathId, metric: Metric| {
+        // Projected month k is at[k + 13]; a year before is at[k + 1], and the month before that at[k].
+        let (now, year, before) = (
+            at[k + 13].units(path, metric),
+            at[k + 1].units(path, metric),
+            at[k].units(path, metric),
+        );
+        now > 0 && year > before
+    };
+    let projected = months.len() - 13;
+    let views = read_tenants(facts, rules, &months, |at| {
+        (0..projected).any(|k| {
+            PathId::ALL
+                .into_iter()
+                .any(|p| metrics.iter().any(|&m| ages(at, k, p, m)))
+        })
+    });
+    let mut out = Vec::new();
+    for k in 0..projected {
+        for path in PathId::ALL {
+            for metric in metrics {
+                let mut names: Vec<(String, Month)> = views
+                    .iter()
+                    .filter(|v| ages(&v.at, k, path, metric))
+                    .map(|v| {
+                        (
+                            scenario.tenant_name(v.tenant).to_string(),
+                            start + k as i32 - 12,
+                        )
+                    })
+                    .collect();
+                if names.is_empty() {
+                    continue;
+                }
+                names.sort();
+                let count = names.len();
+                names.truncate(AGEING_NAMES);
+                out.push(AgeingOut {
+                    month: start + k as i32,
+                    path,
+                    metric,
+                    count,
+                    tenants: names,
+                });
+            }
+        }
+    }
+    out
+}
