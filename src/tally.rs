@@ -162,10 +162,11 @@ impl TenantBands {
     #[inline]
     pub fn fill(&mut self, f: TenantFacts<'_>, tests: &BandTests, from: usize) {
         let paths = &tests.0;
+        // Months from-11 ..= from-1; each step adds month i and drops month i-12.
         let mut ttm: i64 = f.acr_cents[from - 11..from].iter().sum();
         for i in from..f.acr_cents.len() {
             ttm += f.acr_cents[i];
-            if i >= 12 {
+            if i > from {
                 ttm -= f.acr_cents[i - 12];
             }
             self.ttm[i] = ttm;
