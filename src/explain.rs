@@ -109,6 +109,22 @@ pub fn read_tenants(
     months: &[Month],
     keep: impl Fn(&[Snapshot]) -> bool + Sync,
 ) -> Vec<TenantView> {
+    scan_tenants(facts, rules, months, |tenant, at| {
+        keep(at).then(|| TenantView {
+            tenant,
+            at: at.to_vec(),
+        })
+    })
+}
+
+/// Reads every tenant at `months` (in reused buffers) and collects what `look` makes of
+/// each, in tenant order.
+pub fn scan_tenants<T: Send>(
+    facts: &Facts,
+    rules: &Ruleset,
+    months: &[Month],
+    look: impl Fn(usize, &[Snapshot]) -> Option<T> + Sync,
+) -> Vec<T> {
     let tests = BandTests::new(rules);
     let index: Vec<usize> = months
         .iter()
@@ -118,29 +134,22 @@ pub fn read_tenants(
             i as usize
         })
         .collect();
-    let Some(&from) = index.iter().min() else {
+    if index.is_empty() {
         return Vec::new();
-    };
+    }
     (0..facts.tenants)
         .into_par_iter()
         .with_min_len(256)
         .map_init(
-            || TenantBands::new(facts.months),
-            |bands, t| {
-                let f = facts.tenant(t);
-                bands.fill(f, &tests, from - 12);
-                let at: Vec<Snapshot> = index
-                    .iter()
-                    .map(|&i| Snapshot {
-                        seats: f.seats[i],
-                        active: f.active[i],
-                        acr_cents: f.acr_cents[i],
-                        ttm_cents: bands.ttm_cents(i),
-                        member: PathId::ALL.map(|p| bands.membership(f, &tests, p, i)),
-                        own_bands: PathId::ALL.map(|p| bands.in_own_band(p, i)),
-                    })
-                    .collect();
-                keep(&at).then_some(TenantView { tenant: t, at })
+            || {
+                (
+                    TenantBands::new(facts.months),
+                    vec![Snapshot::default(); index.len()],
+                )
+            },
+            |(bands, at), t| {
+                snapshots(facts, &tests, bands, t, &index, at);
+                look(t, at)
             },
         )
         .flatten()
@@ -614,111 +623,216 @@ fn facts_moved(
     }
 }
 
-/// Cents as a USD amount with two decimals and thousands separators: "12,000.50".
-pub fn cents_usd(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let c = cents.unsigned_abs();
-    let whole = (c / 100).to_string();
-    let mut grouped = String::new();
-    for (i, ch) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    format!("{sign}{grouped}.{:02}", c % 100)
-}
+pub use crate::money::usd_cents as cents_usd;
 
-/// A named reason behind a change in points.
+/// A tenant or person behind a fall in points, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Named {
     pub name: String,
     pub reason: String,
+    /// The two as one sentence: "Northwind (won 2026-10) ages out of the twelve-month window".
+    pub text: String,
 }
 
-/// The tenants or people that took points from `metric` on `path` between `month - 1`
-/// and `month`, most harmful first, and how many tenants moved the other way.
+/// Who took points from one metric of one path between a month and the month before.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Lowered {
+    /// The most harmful first, at most the number asked for.
+    pub named: Vec<Named>,
+    /// How many tenants or people took points in all.
+    pub total: usize,
+    /// Tenants whose change went the other way, softening the fall.
+    pub offset_by: usize,
+}
+
+/// For each `(month, path, metric)`: the tenants or people that took points from the
+/// metric between `month - 1` and `month`, naming at most `names` of them. Every tenant
+/// is read once for all the questions; reasons are worked out for the named ones only.
 pub fn who_lowered(
     scenario: &Scenario,
     facts: &Facts,
-    month: Month,
-    path: PathId,
-    metric: Metric,
-) -> (Vec<Named>, usize) {
-    if metric == Metric::IntermediateCertifications {
-        return (people_lost(scenario, month), 0);
-    }
+    asked: &[(Month, PathId, Metric)],
+    names: usize,
+) -> Vec<Lowered> {
     let rules = &scenario.rules;
-    let months = [month, month - 1, month - 12, month - 13];
-    let effect = |at: &[Snapshot]| -> (i64, i64) {
-        if metric == Metric::UsageGrowth {
-            let u: Vec<(i64, i64)> = at.iter().map(|s| s.usage(path)).collect();
-            (
-                (u[0].0 - u[2].0) - (u[1].0 - u[3].0),
-                (u[0].1 - u[2].1) - (u[1].1 - u[3].1),
-            )
-        } else {
-            let u: Vec<i64> = at.iter().map(|s| s.units(path, metric)).collect();
-            ((u[0] - u[2]) - (u[1] - u[3]), 0)
+    // Snapshot k*4 + j is month asked[k] - [0, 1, 12, 13][j].
+    let months: Vec<Month> = asked
+        .iter()
+        .flat_map(|(m, _, _)| [*m, *m - 1, *m - 12, *m - 13])
+        .collect();
+    let effect = |at: &[Snapshot], k: usize| -> (i64, i64) {
+        let (_, path, metric) = asked[k];
+        let at = &at[k * 4..k * 4 + 4];
+        match metric {
+            Metric::IntermediateCertifications => (0, 0),
+            Metric::UsageGrowth => {
+                let u: Vec<(i64, i64)> = at.iter().map(|s| s.usage(path)).collect();
+                (
+                    (u[0].0 - u[2].0) - (u[1].0 - u[3].0),
+                    (u[0].1 - u[2].1) - (u[1].1 - u[3].1),
+                )
+            }
+            _ => {
+                let u: Vec<i64> = at.iter().map(|s| s.units(path, metric)).collect();
+                ((u[0] - u[2]) - (u[1] - u[3]), 0)
+            }
         }
     };
-    let views = read_tenants(facts, rules, &months, |at| effect(at) != (0, 0));
-    let offsetting = views
-        .iter()
-        .filter(|v| {
-            let (a, b) = effect(&v.at);
-            a > 0 || b > 0
-        })
-        .count();
-    let mut harmful: Vec<(&TenantView, (i64, i64))> = views
-        .iter()
-        .map(|v| (v, effect(&v.at)))
-        .filter(|(_, (a, b))| *a < 0 || *b < 0)
-        .collect();
-    harmful.sort_by(|(x, ex), (y, ey)| {
-        ex.cmp(ey).then_with(|| {
-            scenario
-                .tenant_name(x.tenant)
-                .cmp(scenario.tenant_name(y.tenant))
-        })
+    // Per tenant that moved any metric asked about: its effect on each.
+    let moved: Vec<(usize, Vec<(i64, i64)>)> = scan_tenants(facts, rules, &months, |t, at| {
+        let e: Vec<(i64, i64)> = (0..asked.len()).map(|k| effect(at, k)).collect();
+        e.iter().any(|x| *x != (0, 0)).then_some((t, e))
     });
-    let mut reasons = Reasons::new(scenario, facts.origin, month);
-    reasons.months = months.to_vec();
-    let ids: Vec<usize> = harmful.iter().map(|(v, _)| v.tenant).collect();
-    reasons.prepare(&ids);
-    let named = harmful
-        .iter()
-        .map(|(v, (cents, users))| Named {
-            name: scenario.tenant_name(v.tenant).to_string(),
-            reason: if metric == Metric::UsageGrowth {
-                usage_reason(&reasons, v, path, metric, (*cents, *users))
-            } else {
-                count_reason(&reasons, v, path, metric)
-            },
+    let name = |t: usize| scenario.tenant_name(t);
+    // Per question: the most harmful (tenant, effect), how many harmed, how many offset.
+    type Chosen = (Vec<(usize, (i64, i64))>, usize, usize);
+    let chosen: Vec<Chosen> = (0..asked.len())
+        .map(|k| {
+            let mut harmful: Vec<(usize, (i64, i64))> = moved
+                .iter()
+                .map(|(t, e)| (*t, e[k]))
+                .filter(|(_, (a, b))| *a < 0 || *b < 0)
+                .collect();
+            let offset_by = moved
+                .iter()
+                .filter(|(_, e)| e[k].0 > 0 || e[k].1 > 0)
+                .count();
+            harmful.sort_by(|(x, ex), (y, ey)| ex.cmp(ey).then_with(|| name(*x).cmp(name(*y))));
+            let total = harmful.len();
+            harmful.truncate(names);
+            (harmful, total, offset_by)
         })
         .collect();
-    (named, offsetting)
+    let mut ids: Vec<usize> = chosen
+        .iter()
+        .flat_map(|(h, _, _)| h.iter().map(|(t, _)| *t))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let views: HashMap<usize, TenantView> = read_tenants_of(facts, rules, &months, &ids)
+        .into_iter()
+        .map(|v| (v.tenant, v))
+        .collect();
+    let mut reasons = Reasons::new(
+        scenario,
+        facts.origin,
+        facts.origin + (facts.months as i32 - 1),
+    );
+    reasons.prepare(&ids);
+    asked
+        .iter()
+        .zip(chosen)
+        .enumerate()
+        .map(
+            |(k, (&(month, path, metric), (harmful, total, offset_by)))| {
+                if metric == Metric::IntermediateCertifications {
+                    let mut named = people_lost(scenario, month);
+                    let total = named.len();
+                    named.truncate(names);
+                    return Lowered {
+                        named,
+                        total,
+                        offset_by: 0,
+                    };
+                }
+                reasons.months = months[k * 4..k * 4 + 4].to_vec();
+                let named = harmful
+                    .iter()
+                    .map(|(t, change)| {
+                        let v = &views[t];
+                        let at = TenantView {
+                            tenant: *t,
+                            at: v.at[k * 4..k * 4 + 4].to_vec(),
+                        };
+                        if metric == Metric::UsageGrowth {
+                            usage_reason(&reasons, &at, path, metric, *change)
+                        } else {
+                            count_reason(&reasons, &at, path, metric)
+                        }
+                    })
+                    .collect();
+                Lowered {
+                    named,
+                    total,
+                    offset_by,
+                }
+            },
+        )
+        .collect()
+}
+
+/// Reads only `tenants` (ascending ids) at `months`.
+fn read_tenants_of(
+    facts: &Facts,
+    rules: &Ruleset,
+    months: &[Month],
+    tenants: &[usize],
+) -> Vec<TenantView> {
+    let tests = BandTests::new(rules);
+    let index: Vec<usize> = months
+        .iter()
+        .map(|m| m.since(facts.origin) as usize)
+        .collect();
+    let mut bands = TenantBands::new(facts.months);
+    tenants
+        .iter()
+        .map(|&t| {
+            let mut at = vec![Snapshot::default(); index.len()];
+            snapshots(facts, &tests, &mut bands, t, &index, &mut at);
+            TenantView { tenant: t, at }
+        })
+        .collect()
+}
+
+/// Tenant `t` at the months of `index` (indices into its facts), into `at`.
+fn snapshots(
+    facts: &Facts,
+    tests: &BandTests,
+    bands: &mut TenantBands,
+    t: usize,
+    index: &[usize],
+    at: &mut [Snapshot],
+) {
+    let f = facts.tenant(t);
+    let from = index.iter().copied().min().unwrap_or(23);
+    bands.fill(f, tests, from - 12);
+    for (s, &i) in at.iter_mut().zip(index) {
+        *s = Snapshot {
+            seats: f.seats[i],
+            active: f.active[i],
+            acr_cents: f.acr_cents[i],
+            ttm_cents: bands.ttm_cents(i),
+            member: PathId::ALL.map(|p| bands.membership(f, tests, p, i)),
+            own_bands: PathId::ALL.map(|p| bands.in_own_band(p, i)),
+        };
+    }
 }
 
 /// Why a tenant's count fell in month (snapshot 0) against the month before (1), with
-/// the year-ago months (2, 3).
-fn count_reason(r: &Reasons<'_>, v: &TenantView, path: PathId, metric: Metric) -> String {
+/// the same months a year earlier (2, 3).
+fn count_reason(r: &Reasons<'_>, v: &TenantView, path: PathId, metric: Metric) -> Named {
+    let name = r.scenario.tenant_name(v.tenant).to_string();
     let u: Vec<i64> = v.at.iter().map(|s| s.units(path, metric)).collect();
     let mut parts = Vec::new();
+    let mut text = Vec::new();
     if u[0] < u[1] {
-        parts.push(r.lost(v, path, metric, 1, 0));
+        let lost = r.lost(v, path, metric, 1, 0);
+        text.push(format!("{name}: {lost}"));
+        parts.push(lost);
     }
     if u[2] > u[3] {
+        // Its gain of a year ago is now in both months compared, so it no longer adds.
         let gain = r.gained(v, path, metric, 3, 2);
-        parts.push(format!("{gain}: ages out of the twelve-month window"));
+        text.push(format!(
+            "{name} ({gain}) ages out of the twelve-month window"
+        ));
+        parts.push(format!("{gain}, ages out of the twelve-month window"));
     }
-    if u[0] > u[1] {
-        parts.push(r.gained(v, path, metric, 1, 0));
+    Named {
+        name,
+        reason: parts.join("; "),
+        text: text.join("; "),
     }
-    if u[2] < u[3] {
-        parts.push("counted less a year ago".to_string());
-    }
-    parts.join("; ")
 }
 
 fn usage_reason(
@@ -727,35 +841,41 @@ fn usage_reason(
     path: PathId,
     metric: Metric,
     (cents, users): (i64, i64),
-) -> String {
+) -> Named {
+    let name = r.scenario.tenant_name(v.tenant).to_string();
     let u: Vec<(i64, i64)> = v.at.iter().map(|s| s.usage(path)).collect();
-    let mut parts = Vec::new();
     let amount = |c: i64, n: i64| match (c != 0, n != 0) {
-        (true, true) => format!("{} USD and {} users", cents_usd(c), n),
-        (true, false) => format!("{} USD", cents_usd(c)),
-        _ => format!("{n} users"),
+        (true, true) => format!("{} USD and {} users", cents_usd(c.abs()), n.abs()),
+        (true, false) => format!("{} USD", cents_usd(c.abs())),
+        _ => format!("{} users", n.abs()),
     };
-    parts.push(format!("growth {}", amount(cents, users)));
+    let mut parts = vec![format!(
+        "adds {} less growth",
+        amount(cents.min(0), users.min(0))
+    )];
     let (dc, du) = (u[0].0 - u[1].0, u[0].1 - u[1].1);
-    let lost_place = v.at[0].sides(path, metric) != v.at[1].sides(path, metric)
-        && v.at[0].units(path, metric) < v.at[1].units(path, metric);
-    if lost_place {
+    if v.at[0].units(path, metric) < v.at[1].units(path, metric) {
         parts.push(r.lost(v, path, metric, 1, 0));
     } else if dc < 0 || du < 0 {
         parts.push(format!(
-            "eligible usage down {} this month",
+            "its eligible usage fell by {} this month",
             amount(dc.min(0), du.min(0))
         ));
     }
     let (yc, yu) = (u[2].0 - u[3].0, u[2].1 - u[3].1);
     if yc > 0 || yu > 0 {
         parts.push(format!(
-            "a year earlier ({}) it rose by {}, so the comparison base is higher",
+            "in {} it rose by {}, and that month is now the comparison",
             r.months_at(2),
             amount(yc.max(0), yu.max(0))
         ));
     }
-    parts.join("; ")
+    let reason = parts.join("; ");
+    Named {
+        text: format!("{name}: {reason}"),
+        name,
+        reason,
+    }
 }
 
 /// People who stopped counting on a step in `month`, with the certification that ended.
@@ -779,9 +899,11 @@ pub fn people_lost(scenario: &Scenario, month: Month) -> Vec<Named> {
                 })
                 .map(|c| ending_words(scenario, c))
                 .collect();
+            let reason = format!("step {step}: {}", ended.join("; "));
             named.push(Named {
+                text: format!("{}: {reason}", p.person),
                 name: p.person.clone(),
-                reason: format!("step {step}: {}", ended.join("; ")),
+                reason,
             });
         }
     }
@@ -884,57 +1006,59 @@ pub const AGEING_NAMES: usize = 10;
 pub fn ageing_out(scenario: &Scenario, facts: &Facts) -> Vec<AgeingOut> {
     let rules = &scenario.rules;
     let (start, end) = (scenario.start, scenario.end());
-    let metrics = [Metric::NetCustomerAdds, Metric::Deployments];
-    // Months start-13 ..= end, read once per tenant.
+    let kinds: Vec<(PathId, Metric)> = PathId::ALL
+        .into_iter()
+        .flat_map(|p| [(p, Metric::NetCustomerAdds), (p, Metric::Deployments)])
+        .collect();
+    // Months start-13 ..= end: projected month k is at[k + 13], the same month a year
+    // before at[k + 1] and the month before that at[k].
     let months: Vec<Month> = (0..=end.since(start) + 13)
         .map(|k| start - 13 + k)
         .collect();
-    let ages = |at: &[Snapshot], k: usize, path: PathId, metric: Metric| {
-        // Projected month k is at[k + 13]; a year before is at[k + 1], and the month before that at[k].
-        let (now, year, before) = (
-            at[k + 13].units(path, metric),
-            at[k + 1].units(path, metric),
-            at[k].units(path, metric),
-        );
-        now > 0 && year > before
-    };
     let projected = months.len() - 13;
-    let views = read_tenants(facts, rules, &months, |at| {
-        (0..projected).any(|k| {
-            PathId::ALL
-                .into_iter()
-                .any(|p| metrics.iter().any(|&m| ages(at, k, p, m)))
-        })
-    });
-    let mut out = Vec::new();
-    for k in 0..projected {
-        for path in PathId::ALL {
-            for metric in metrics {
-                let mut names: Vec<(String, Month)> = views
-                    .iter()
-                    .filter(|v| ages(&v.at, k, path, metric))
-                    .map(|v| {
-                        (
-                            scenario.tenant_name(v.tenant).to_string(),
-                            start + k as i32 - 12,
-                        )
-                    })
-                    .collect();
-                if names.is_empty() {
-                    continue;
+    // Per tenant, the (projected month, kind) pairs in which it ages out.
+    let found: Vec<(usize, Vec<(usize, usize)>)> = scan_tenants(facts, rules, &months, |t, at| {
+        let mut events = Vec::new();
+        for k in 0..projected {
+            for (j, &(path, metric)) in kinds.iter().enumerate() {
+                let (now, year, before) = (
+                    at[k + 13].units(path, metric),
+                    at[k + 1].units(path, metric),
+                    at[k].units(path, metric),
+                );
+                if now > 0 && year > before {
+                    events.push((k, j));
                 }
-                names.sort();
-                let count = names.len();
-                names.truncate(AGEING_NAMES);
-                out.push(AgeingOut {
-                    month: start + k as i32,
-                    path,
-                    metric,
-                    count,
-                    tenants: names,
-                });
             }
         }
+        (!events.is_empty()).then_some((t, events))
+    });
+    let mut grouped: Vec<Vec<usize>> = vec![Vec::new(); projected * kinds.len()];
+    for (t, events) in &found {
+        for &(k, j) in events {
+            grouped[k * kinds.len() + j].push(*t);
+        }
+    }
+    let mut out = Vec::new();
+    for (g, tenants) in grouped.iter().enumerate() {
+        if tenants.is_empty() {
+            continue;
+        }
+        let (k, (path, metric)) = (g / kinds.len(), kinds[g % kinds.len()]);
+        let since = start + k as i32 - 12;
+        let mut names: Vec<(String, Month)> = tenants
+            .iter()
+            .map(|&t| (scenario.tenant_name(t).to_string(), since))
+            .collect();
+        names.sort();
+        names.truncate(AGEING_NAMES);
+        out.push(AgeingOut {
+            month: start + k as i32,
+            path,
+            metric,
+            count: tenants.len(),
+            tenants: names,
+        });
     }
     out
 }

@@ -7,11 +7,13 @@
 //! Comments cite the scoring specification as "RULES.md §N"; it ships as
 //! `docs/scoring-rules.md`.
 
+pub mod causes;
 pub mod cli;
 pub mod compare;
 pub mod error;
 pub mod explain;
 pub mod facts;
+pub mod money;
 pub mod month;
 pub mod output;
 pub mod report;

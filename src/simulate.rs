@@ -4,12 +4,15 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+pub use crate::causes::{Cause, Drop};
+use crate::causes::{fallen, is_setback, name_causes};
 use crate::error::Result;
+use crate::explain::{AgeingOut, CertificationEnding, ageing_out, certification_endings};
 use crate::facts::Facts;
 use crate::month::Month;
 use crate::rules::PathId;
 use crate::scenario::Scenario;
-use crate::score::{Metric, PathScore, score_path};
+use crate::score::{PathScore, score_path};
 use crate::skilling::StepCounts;
 use crate::tally::tally;
 
@@ -68,11 +71,26 @@ pub struct Summary {
     pub first_qualified: [Option<Month>; 2],
     pub first_qualified_any: Option<Month>,
     pub months_qualified: usize,
+    /// The month the partner enrolled or last renewed (on or before `start`), when given.
+    pub enrolled: Option<Month>,
     /// Inclusive ranges of projected months in which the partner could enrol (RULES.md §9).
     pub enrolment_windows: Vec<(Month, Month)>,
-    /// Enrolling at the first chance, then renewing at each anniversary when allowed.
+    /// Enrolled at `start` when `enrolled` is given (else enrolling at the first chance),
+    /// then renewing at each anniversary when allowed.
     pub designation: Vec<DesignationEvent>,
+    /// Months in which a path that qualified the month before no longer does.
     pub drops: Vec<Drop>,
+    /// Large falls of a metric that are not drops (see [`crate::causes::is_setback`]).
+    pub setbacks: Vec<Drop>,
+    #[serde(skip)]
+    pub warnings: Warnings,
+}
+
+/// What will stop counting within the horizon, for planning ahead.
+#[derive(Debug, Clone, Default)]
+pub struct Warnings {
+    pub certifications: Vec<CertificationEnding>,
+    pub ageing_out: Vec<AgeingOut>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -88,24 +106,24 @@ pub struct DesignationEvent {
     pub month: Month,
     pub step: DesignationStep,
     pub fee_usd: Decimal,
+    /// For a renewal or a lapse: the renewal window and how the partner did in it.
+    pub anniversary: Option<Anniversary>,
 }
 
-/// A month in which a path that qualified the month before no longer does.
+/// How the partner did in the renewal window that ends at an anniversary (RULES.md §9).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Drop {
-    pub month: Month,
-    pub path: PathId,
-    pub total_before: Decimal,
-    pub total_after: Decimal,
-    pub causes: Vec<Cause>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Cause {
-    pub metric: Metric,
-    pub points_before: Decimal,
-    pub points_after: Decimal,
-    pub reason: String,
+pub struct Anniversary {
+    /// The first month of the window (the anniversary minus `renew_months - 1`).
+    pub window_from: Month,
+    /// The anniversary month, the last month of the window.
+    pub window_to: Month,
+    /// How many months of the window the partner qualified in.
+    pub qualified_months: u32,
+    /// For a renewal: months from the first qualifying month of the window to the
+    /// anniversary (0 when only the anniversary month qualifies); `None` for a lapse.
+    pub margin_months: Option<u32>,
+    /// The highest headline score (the better path's total) in the window.
+    pub best_headline: Decimal,
 }
 
 /// Projects `scenario` month by month on both paths.
@@ -159,7 +177,17 @@ pub fn project(scenario: &Scenario, facts: &Facts) -> Projection {
         })
         .collect();
     let (lookback, months) = scored.split_at(look as usize);
-    let summary = summarize(scenario, lookback, months);
+    let mut summary = summarize(scenario, lookback, months);
+    let mut falls: Vec<&mut Drop> = summary
+        .drops
+        .iter_mut()
+        .chain(summary.setbacks.iter_mut())
+        .collect();
+    name_causes(scenario, facts, &mut falls);
+    summary.warnings = Warnings {
+        certifications: certification_endings(scenario),
+        ageing_out: ageing_out(scenario, facts),
+    };
     Projection {
         scenario: scenario.name.clone(),
         start: scenario.start,
@@ -202,15 +230,40 @@ fn summarize(scenario: &Scenario, lookback: &[MonthScore], months: &[MonthScore]
     }
 
     let fee = rules.annual_fee_usd.0;
+    let renew_months = rules.windows.renew_months.0;
+    // The renewal window ending at projected month k, and how the partner did in it.
+    let renewal_window = |k: usize| {
+        let to = look + k;
+        let from = (to + 1).saturating_sub(renew_months as usize);
+        let window = &all[from..=to];
+        let anniversary = all[to].month;
+        Anniversary {
+            window_from: window[0].month,
+            window_to: anniversary,
+            qualified_months: window.iter().filter(|m| m.qualified).count() as u32,
+            margin_months: window
+                .iter()
+                .find(|m| m.qualified)
+                .map(|m| anniversary.since(m.month) as u32),
+            best_headline: window
+                .iter()
+                .map(|m| m.headline())
+                .max()
+                .unwrap_or(Decimal::ZERO),
+        }
+    };
     let mut designation = Vec::new();
-    let mut anniversary: Option<Month> = None;
+    // The next anniversary while enrolled; `None` while not enrolled.
+    let mut anniversary: Option<Month> = scenario.first_anniversary();
     for (k, m) in months.iter().enumerate() {
         if anniversary == Some(m.month) {
-            if qualified_within(k, rules.windows.renew_months.0) {
+            let window = renewal_window(k);
+            if qualified_within(k, renew_months) {
                 designation.push(DesignationEvent {
                     month: m.month,
                     step: DesignationStep::Renew,
                     fee_usd: fee,
+                    anniversary: Some(window),
                 });
                 anniversary = Some(m.month + 12);
             } else {
@@ -218,6 +271,10 @@ fn summarize(scenario: &Scenario, lookback: &[MonthScore], months: &[MonthScore]
                     month: m.month,
                     step: DesignationStep::Lapse,
                     fee_usd: Decimal::ZERO,
+                    anniversary: Some(Anniversary {
+                        margin_months: None,
+                        ..window
+                    }),
                 });
                 anniversary = None;
             }
@@ -227,6 +284,7 @@ fn summarize(scenario: &Scenario, lookback: &[MonthScore], months: &[MonthScore]
                 month: m.month,
                 step: DesignationStep::Enrol,
                 fee_usd: fee,
+                anniversary: None,
             });
             anniversary = Some(m.month + 12);
         }
@@ -235,6 +293,7 @@ fn summarize(scenario: &Scenario, lookback: &[MonthScore], months: &[MonthScore]
     let first_qualified =
         PathId::ALL.map(|p| months.iter().find(|m| m.path(p).qualified).map(|m| m.month));
     let mut drops = Vec::new();
+    let mut setbacks = Vec::new();
     for (k, m) in months.iter().enumerate() {
         let Some(prev) = all[..look + k].last() else {
             continue;
@@ -247,8 +306,27 @@ fn summarize(scenario: &Scenario, lookback: &[MonthScore], months: &[MonthScore]
                     path: p,
                     total_before: before.total,
                     total_after: after.total,
-                    causes: causes(before, after),
+                    causes: fallen(before, after, |_| true),
                 });
+            } else {
+                let causes = fallen(before, after, |metric| {
+                    is_setback(
+                        rules,
+                        p,
+                        metric,
+                        before.points(metric),
+                        after.points(metric),
+                    )
+                });
+                if !causes.is_empty() {
+                    setbacks.push(Drop {
+                        month: m.month,
+                        path: p,
+                        total_before: before.total,
+                        total_after: after.total,
+                        causes,
+                    });
+                }
             }
         }
     }
@@ -256,75 +334,11 @@ fn summarize(scenario: &Scenario, lookback: &[MonthScore], months: &[MonthScore]
         first_qualified,
         first_qualified_any: months.iter().find(|m| m.qualified).map(|m| m.month),
         months_qualified: months.iter().filter(|m| m.qualified).count(),
+        enrolled: scenario.enrolled,
         enrolment_windows: windows,
         designation,
         drops,
+        setbacks,
+        warnings: Warnings::default(),
     }
-}
-
-/// The metrics that lost points from one month to the next, and why.
-fn causes(before: &PathScore, after: &PathScore) -> Vec<Cause> {
-    Metric::ALL
-        .into_iter()
-        .filter(|&m| after.points(m) < before.points(m))
-        .map(|metric| {
-            let (b, a) = (&before.detail, &after.detail);
-            let reason = match metric {
-                Metric::NetCustomerAdds => customer_reason(
-                    ("customer", "customers"),
-                    (b.now.azure_customers + b.now.m365_customers, a.now.azure_customers + a.now.m365_customers),
-                    (b.year_ago.azure_customers + b.year_ago.m365_customers, a.year_ago.azure_customers + a.year_ago.m365_customers),
-                ),
-                Metric::Deployments => customer_reason(
-                    ("deployment", "deployments"),
-                    (b.now.azure_deployments + b.now.m365_deployments, a.now.azure_deployments + a.now.m365_deployments),
-                    (b.year_ago.azure_deployments + b.year_ago.m365_deployments, a.year_ago.azure_deployments + a.year_ago.m365_deployments),
-                ),
-                Metric::UsageGrowth => format!(
-                    "growth over the same month last year fell from {} USD and {} users to {} USD and {} users",
-                    Decimal::new(b.azure_growth_cents, 2).normalize(),
-                    b.m365_growth_users,
-                    Decimal::new(a.azure_growth_cents, 2).normalize(),
-                    a.m365_growth_users
-                ),
-                Metric::IntermediateCertifications => {
-                    let fell: Vec<String> = a
-                        .step_people
-                        .0
-                        .iter()
-                        .filter_map(|&(step, n)| {
-                            let was = b.step_people.people(step);
-                            (n < was).then(|| format!("step {step}: {was} -> {n} people"))
-                        })
-                        .collect();
-                    format!("certifications expired or retired ({})", fell.join(", "))
-                }
-            };
-            Cause { metric, points_before: before.points(metric), points_after: after.points(metric), reason }
-        })
-        .collect()
-}
-
-fn customer_reason(what: (&str, &str), now: (u32, u32), year_ago: (u32, u32)) -> String {
-    let noun = |n: u32| if n == 1 { what.0 } else { what.1 };
-    let mut parts = Vec::new();
-    if year_ago.1 > year_ago.0 {
-        let n = year_ago.1 - year_ago.0;
-        parts.push(format!(
-            "{n} more {} counted a year earlier (wins ageing out of the twelve-month window)",
-            noun(n)
-        ));
-    }
-    if now.1 < now.0 {
-        let n = now.0 - now.1;
-        let verb = if n == 1 { "counts" } else { "count" };
-        parts.push(format!(
-            "{n} fewer {} {verb} this month (churn, shrinkage or association)",
-            noun(n)
-        ));
-    }
-    if parts.is_empty() {
-        parts.push(format!("net {} fell", what.1));
-    }
-    parts.join("; ")
 }

@@ -205,7 +205,7 @@ impl TenantBands {
         let (seats, active) = (f.seats[i], f.active[i]);
         let deployed =
             b & M365 != 0 && active as i128 * rules.share_den >= rules.share_num * seats as i128;
-        Membership(b | deployed as u8 * M365_DEPLOY)
+        Membership(b | (deployed as u8 * M365_DEPLOY))
     }
 }
 

@@ -96,10 +96,7 @@ fn growing_into_a_band_names_the_facts() {
     );
     let g = entry(&e, SMB, Metric::NetCustomerAdds, "Grower");
     assert_eq!(g.change, Change::New);
-    assert_eq!(
-        g.why.as_deref(),
-        Some("grew into the band: seats 4 -> 10")
-    );
+    assert_eq!(g.why.as_deref(), Some("grew into the band: seats 4 -> 10"));
 }
 
 #[test]
@@ -118,7 +115,7 @@ fn azure_growth_into_the_band_names_the_trailing_twelve_months() {
     assert_eq!((c.now, c.year_ago), ([true, false], [false, false]));
     assert_eq!(
         c.why.as_deref(),
-        Some("grew into the band: TTM ACR 480.00 -> 720.00 USD")
+        Some("grew into the band: TTM ACR 480 -> 720 USD")
     );
 }
 
@@ -294,14 +291,34 @@ fn explained_lists_add_up_to_the_projection_in_every_bundled_month() {
                 let nca = Metric::NetCustomerAdds;
                 let dep = Metric::Deployments;
                 assert_eq!(
-                    [sides(nca, true, 0), sides(nca, true, 1), sides(nca, false, 0), sides(nca, false, 1)],
-                    [n.azure_customers, n.m365_customers, y.azure_customers, y.m365_customers],
+                    [
+                        sides(nca, true, 0),
+                        sides(nca, true, 1),
+                        sides(nca, false, 0),
+                        sides(nca, false, 1)
+                    ],
+                    [
+                        n.azure_customers,
+                        n.m365_customers,
+                        y.azure_customers,
+                        y.m365_customers
+                    ],
                     "{file} {} {path:?} net customer adds",
                     m.month
                 );
                 assert_eq!(
-                    [sides(dep, true, 0), sides(dep, true, 1), sides(dep, false, 0), sides(dep, false, 1)],
-                    [n.azure_deployments, n.m365_deployments, y.azure_deployments, y.m365_deployments],
+                    [
+                        sides(dep, true, 0),
+                        sides(dep, true, 1),
+                        sides(dep, false, 0),
+                        sides(dep, false, 1)
+                    ],
+                    [
+                        n.azure_deployments,
+                        n.m365_deployments,
+                        y.azure_deployments,
+                        y.m365_deployments
+                    ],
                     "{file} {} {path:?} deployments",
                     m.month
                 );

@@ -3,6 +3,7 @@
 mod bad_input;
 mod charts;
 mod cli;
+mod designation;
 mod explain;
 mod scale;
 mod scoring;

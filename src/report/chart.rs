@@ -17,7 +17,7 @@ use rust_decimal::prelude::ToPrimitive;
 use crate::month::Month;
 use crate::rules::PathId;
 use crate::score::Metric;
-use crate::simulate::{MonthScore, Projection};
+use crate::simulate::{DesignationStep, MonthScore, Projection};
 
 const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 const FAMILY: &str = "sans-serif";
@@ -191,12 +191,14 @@ fn caption(
 type Axes<'a, 'b> =
     ChartContext<'a, BitMapBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
-/// Points (0 to 100) against months, labelled like `2027-03`.
+/// Points (0 to 100) against months, labelled like `2027-03`. `below` is extra room under
+/// the month labels (pixels at a height of 900), for the designation events.
 fn month_axes<'a, 'b>(
     area: &'a DrawingArea<BitMapBackend<'b>, Shift>,
     first: Month,
     months: usize,
     y_labels: usize,
+    below: f64,
     s: &Scale,
 ) -> Result<Axes<'a, 'b>, Failure> {
     let mut chart = ChartBuilder::on(area)
@@ -204,7 +206,7 @@ fn month_axes<'a, 'b>(
         .margin_right(s.px(40.0))
         .margin_top(s.px(10.0))
         .margin_bottom(s.px(10.0))
-        .x_label_area_size(s.px(50.0))
+        .x_label_area_size(s.px(50.0 + below))
         .y_label_area_size(s.px(70.0))
         .build_cartesian_2d(-0.5..(months as f64 - 0.5), 0f64..TOP)
         .map_err(fail)?;
@@ -280,25 +282,37 @@ fn crossings(
     out
 }
 
-/// Writes a label beside a marker: to its right, or to its left where it would run off
-/// the chart.
-fn annotate(
+/// Where a label beside a marker goes: to its right, or to its left where it would run off
+/// the chart. Returns its top-left corner and its size.
+fn label_spot(
     root: &DrawingArea<BitMapBackend<'_>, Shift>,
-    text: String,
+    text: &str,
     (x, y): (i32, i32),
     dy: i32,
-    style: TextStyle<'_>,
+    style: &TextStyle<'_>,
     s: &Scale,
-) -> Result<(), Failure> {
-    let (w, _) = root.estimate_text_size(&text, &style).map_err(fail)?;
+) -> Result<(i32, i32, i32, i32), Failure> {
+    let (w, h) = root.estimate_text_size(text, style).map_err(fail)?;
     let right_edge = root.dim_in_pixel().0 as i32 - s.px(10.0);
     let x = if x + s.px(8.0) + w as i32 > right_edge {
         x - s.px(8.0) - w as i32
     } else {
         x + s.px(8.0)
     };
-    root.draw(&Text::new(text, (x, y + dy), style))
-        .map_err(fail)
+    Ok((x, y + dy, w as i32, h as i32))
+}
+
+/// Writes a label beside a marker (see [`label_spot`]).
+fn annotate(
+    root: &DrawingArea<BitMapBackend<'_>, Shift>,
+    text: String,
+    at: (i32, i32),
+    dy: i32,
+    style: TextStyle<'_>,
+    s: &Scale,
+) -> Result<(), Failure> {
+    let (x, y, _, _) = label_spot(root, &text, at, dy, &style, s)?;
+    root.draw(&Text::new(text, (x, y), style)).map_err(fail)
 }
 
 type Root<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
@@ -365,6 +379,127 @@ pub fn better_path(p: &Projection) -> PathId {
     }
 }
 
+/// A label at a month where a path starts or stops qualifying.
+struct CrossingLabel {
+    path: PathId,
+    /// The marker: month index and points.
+    xy: (f64, f64),
+    text: String,
+    /// Top-left corner and size in pixels.
+    spot: (i32, i32, i32, i32),
+}
+
+/// Room under the month labels for the designation events' labels (pixels at 900).
+const EVENT_ROW: f64 = 30.0;
+
+/// A designation event on the chart: its month's index and what happened then.
+struct Mark {
+    k: usize,
+    label: String,
+    colour: RGBColor,
+}
+
+/// The designation events, one mark per month ("lapse, enrol" when both fall in one).
+fn designation_marks(p: &Projection) -> Vec<Mark> {
+    let mut marks: Vec<Mark> = Vec::new();
+    for e in &p.summary.designation {
+        let Ok(k) = usize::try_from(e.month.since(p.start)) else {
+            continue;
+        };
+        let (word, colour) = match e.step {
+            DesignationStep::Enrol => ("enrol", GREEN),
+            DesignationStep::Renew => ("renew", GREEN),
+            DesignationStep::Lapse => ("lapse", VERMILLION),
+        };
+        match marks.last_mut() {
+            Some(m) if m.k == k => m.label = format!("{}, {word}", m.label),
+            _ => marks.push(Mark {
+                k,
+                label: word.to_string(),
+                colour,
+            }),
+        }
+    }
+    marks
+}
+
+/// Each designation event as a thin dashed line up the score panel (under the data, with a
+/// gap at every label in `avoid`: x, y, width, height) and a small label in its own row
+/// under the month labels; labels that would touch stack downwards, one row each.
+fn draw_designation(
+    root: &Root<'_>,
+    chart: &Axes<'_, '_>,
+    marks: &[Mark],
+    avoid: &[(i32, i32, i32, i32)],
+    s: &Scale,
+) -> Result<(), Failure> {
+    let font = s.font(17.0);
+    let (_, bottom) = chart.backend_coord(&(0.0, 0.0));
+    let (_, top) = chart.backend_coord(&(0.0, 100.0));
+    let (left, _) = chart.backend_coord(&(chart.x_range().start, 0.0));
+    let (right, _) = chart.backend_coord(&(chart.x_range().end, 0.0));
+    // Under the month labels, which take about the first 45 pixels of the label area.
+    let row_y = bottom + s.px(46.0);
+    let row_h = s.px(19.0);
+    let gap = s.px(6.0);
+    // Right ends of the labels placed so far in each row.
+    let mut rows: Vec<i32> = Vec::new();
+    for m in marks {
+        let (x, _) = chart.backend_coord(&(m.k as f64, 0.0));
+        // The rows the line must skip, top to bottom, and the stretches between them.
+        let pad = s.px(4.0);
+        let mut skips: Vec<(i32, i32)> = avoid
+            .iter()
+            .filter(|(bx, _, bw, _)| (bx - pad..=bx + bw + pad).contains(&x))
+            .map(|&(_, by, _, bh)| (by - pad, by + bh + pad))
+            .collect();
+        skips.sort_unstable();
+        let mut from = top;
+        let mut stretches = Vec::new();
+        for (a, b) in skips {
+            if a > from {
+                stretches.push((from, a.min(bottom)));
+            }
+            from = from.max(b);
+        }
+        if from < bottom {
+            stretches.push((from, bottom));
+        }
+        for (a, b) in stretches {
+            root.draw(&plotters::element::DashedPathElement::new(
+                vec![(x, a), (x, b)],
+                s.px(8.0),
+                s.px(6.0),
+                m.colour.stroke_width(s.px(2.0) as u32),
+            ))
+            .map_err(fail)?;
+        }
+        let (w, _) = root.estimate_text_size(&m.label, &font).map_err(fail)?;
+        let x0 = (x - w as i32 / 2).clamp(left, (right - w as i32).max(left));
+        let row = match rows.iter().position(|&end| end + gap <= x0) {
+            Some(r) => r,
+            None => {
+                rows.push(i32::MIN);
+                rows.len() - 1
+            }
+        };
+        rows[row] = x0 + w as i32;
+        // A short tick on the axis ties the label to its month.
+        root.draw(&PathElement::new(
+            vec![(x, bottom), (x, bottom + s.px(8.0))],
+            m.colour.stroke_width(s.px(2.0) as u32),
+        ))
+        .map_err(fail)?;
+        root.draw(&Text::new(
+            m.label.clone(),
+            (x0, row_y + row as i32 * row_h),
+            font.clone().color(&m.colour),
+        ))
+        .map_err(fail)?;
+    }
+    Ok(())
+}
+
 /// `pcsim chart`: both paths' totals with the qualifying line, crossings labelled and the
 /// enrolment months shaded; below, the four metrics of the better path, stacked.
 pub fn projection_chart(p: &Projection, size: Size) -> Result<Chart, Failure> {
@@ -413,7 +548,9 @@ pub fn projection_chart(p: &Projection, size: Size) -> Result<Chart, Failure> {
             s,
         )?;
 
-        let mut chart = month_axes(&top, first, n, 6, s)?;
+        let events = designation_marks(p);
+        let below = if events.is_empty() { 0.0 } else { EVENT_ROW };
+        let mut chart = month_axes(&top, first, n, 6, below, s)?;
         for (a, b) in &p.summary.enrolment_windows {
             let (x0, x1) = (a.since(first) as f64 - 0.5, b.since(first) as f64 + 0.5);
             chart
@@ -423,6 +560,31 @@ pub fn projection_chart(p: &Projection, size: Size) -> Result<Chart, Failure> {
                 )])
                 .map_err(fail)?;
         }
+        // The crossing labels are placed first, so that the designation lines can pass
+        // around them.
+        let mut labels: Vec<CrossingLabel> = Vec::new();
+        for path in PathId::ALL {
+            for (k, up) in crossings(&p.months, p.lookback.last(), path) {
+                let xy = (k as f64, points(p.months[k].path(path).total));
+                let text = format!(
+                    "{} {} {}",
+                    names[path.index()],
+                    if up { "↑" } else { "↓" },
+                    p.months[k].month
+                );
+                let dy = if up { -s.px(42.0) } else { s.px(14.0) };
+                let at = chart.backend_coord(&xy);
+                let spot = label_spot(root, &text, at, dy, &s.font(20.0), s)?;
+                labels.push(CrossingLabel {
+                    path,
+                    xy,
+                    text,
+                    spot,
+                });
+            }
+        }
+        let boxes: Vec<(i32, i32, i32, i32)> = labels.iter().map(|l| l.spot).collect();
+        draw_designation(root, &chart, &events, &boxes, s)?;
         let placement = qualifying_line(&mut chart, threshold, s)?;
         for path in PathId::ALL {
             let colour = PATH_COLOURS[path.index()];
@@ -437,20 +599,16 @@ pub fn projection_chart(p: &Projection, size: Size) -> Result<Chart, Failure> {
                     colour.stroke_width(s.px(5.0) as u32),
                 ))
                 .map_err(fail)?;
-            for (k, up) in crossings(&p.months, p.lookback.last(), path) {
-                let total = points(p.months[k].path(path).total);
+            for l in labels.iter().filter(|l| l.path == path) {
                 chart
-                    .draw_series([Circle::new((k as f64, total), s.px(9.0), colour.filled())])
+                    .draw_series([Circle::new(l.xy, s.px(9.0), colour.filled())])
                     .map_err(fail)?;
-                let label = format!(
-                    "{} {} {}",
-                    names[path.index()],
-                    if up { "↑" } else { "↓" },
-                    p.months[k].month
-                );
-                let dy = if up { -s.px(42.0) } else { s.px(14.0) };
-                let at = chart.backend_coord(&(k as f64, total));
-                annotate(root, label, at, dy, s.font(20.0).color(&colour), s)?;
+                root.draw(&Text::new(
+                    l.text.clone(),
+                    (l.spot.0, l.spot.1),
+                    s.font(20.0).color(&colour),
+                ))
+                .map_err(fail)?;
             }
         }
 
@@ -467,7 +625,7 @@ pub fn projection_chart(p: &Projection, size: Size) -> Result<Chart, Failure> {
             boxed: true,
         }));
         legend(&legend_row, &keys, s)?;
-        let mut chart = month_axes(&bars, first, n, 5, s)?;
+        let mut chart = month_axes(&bars, first, n, 5, 0.0, s)?;
         for (k, m) in p.months.iter().enumerate() {
             let mut base = 0.0;
             for metric in Metric::ALL {
@@ -532,7 +690,7 @@ pub fn comparison_chart(plans: &[&Projection], size: Size) -> Result<Chart, Fail
         });
         legend(&keys, &entries, s)?;
 
-        let mut chart = month_axes(&body, first, n, 6, s)?;
+        let mut chart = month_axes(&body, first, n, 6, 0.0, s)?;
         let placement = qualifying_line(&mut chart, threshold, s)?;
         for (i, p) in plans.iter().enumerate() {
             let colour = PLAN_COLOURS[i % PLAN_COLOURS.len()];

@@ -5,11 +5,11 @@ use std::fmt::Write;
 use comfy_table::{Table, presets};
 use rust_decimal::Decimal;
 
-use super::usd;
+use super::{count, usd};
 use crate::rules::PathId;
 use crate::scenario::{Association, ChangeOp, Scenario};
 
-/// How many declared tenants to list before summarizing the rest.
+/// How many declared (and how many imported) tenants to list before summarizing the rest.
 const LIST_AT_MOST: usize = 50;
 
 fn grid(header: &[&str]) -> Table {
@@ -49,11 +49,22 @@ pub fn check_report(s: &Scenario) -> String {
     let _ = writeln!(out, "Files:     {}", files.join(" <- extended by "));
     let _ = writeln!(
         out,
-        "Months:    {} to {} ({} months)",
+        "Months:    {} to {} ({})",
         s.start,
         s.end(),
-        s.months
+        count(s.months as usize, "month", "months")
     );
+    match (s.enrolled, s.first_anniversary()) {
+        (Some(e), Some(next)) => {
+            let _ = writeln!(out, "Enrolled:  {e} (next anniversary {next})");
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "Enrolled:  no (the partner is not designated at start)"
+            );
+        }
+    }
     let _ = writeln!(out, "Ruleset:   {} ({})", s.rules.name, s.rules.origin);
     if let Some((path, h)) = &s.history {
         let range = match (h.first_month(), h.last_month()) {
@@ -62,10 +73,10 @@ pub fn check_report(s: &Scenario) -> String {
         };
         let _ = writeln!(
             out,
-            "History:   {}: {} tenants, {} rows, {range}",
+            "History:   {}: {}, {}, {range}",
             path.display(),
-            h.names.len(),
-            h.rows.len()
+            count(h.names.len(), "tenant", "tenants"),
+            count(h.rows.len(), "row", "rows")
         );
     }
 
@@ -105,7 +116,48 @@ pub fn check_report(s: &Scenario) -> String {
             String::new()
         }
     );
+    if let Some((_, h)) = &s.history
+        && !h.names.is_empty()
+    {
+        let mut t = grid(&[
+            "Imported tenant",
+            "First month",
+            "Last month",
+            "Seats",
+            "Active",
+            "ACR/month USD",
+        ]);
+        for (id, name) in h.names.iter().enumerate().take(LIST_AT_MOST) {
+            let rows = h.rows_of(id);
+            let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+                continue;
+            };
+            t.add_row(vec![
+                name.clone(),
+                first.month.to_string(),
+                last.month.to_string(),
+                last.seats.to_string(),
+                last.active.to_string(),
+                usd(Decimal::new(last.acr_cents, 2)),
+            ]);
+        }
+        let _ = writeln!(
+            out,
+            "Imported from the history CSV (seats, active and ACR as of each tenant's last row):"
+        );
+        let _ = writeln!(out, "{t}");
+        if h.names.len() > LIST_AT_MOST {
+            let _ = writeln!(
+                out,
+                "... and {} more imported",
+                h.names.len() - LIST_AT_MOST
+            );
+        }
+    }
     if !s.tenants.is_empty() {
+        if s.history.is_some() {
+            let _ = writeln!(out, "Declared in the scenario:");
+        }
         let mut t = grid(&[
             "Tenant",
             "Since",
@@ -190,9 +242,13 @@ pub fn check_report(s: &Scenario) -> String {
             x.bands.azure_deployments.describe(),
             x.bands.azure_usage_growth.describe(),
             format!(
-                "{} USD / {} users",
+                "{} USD / {}",
                 usd(x.usage_growth.azure_usd_per_point.0),
-                x.usage_growth.m365_users_per_point.0
+                count(
+                    x.usage_growth.m365_users_per_point.0 as usize,
+                    "user",
+                    "users"
+                )
             ),
         ]);
     }

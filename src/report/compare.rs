@@ -92,7 +92,15 @@ fn table(c: &Comparison, names: &[String; 2]) -> String {
     t.add_row(row("Score at the end".into(), &|p| {
         let base = format!("{} in {}", fixed2(p.score_at_end), p.end_month);
         match d(p) {
-            Some(d) => format!("{base} ({} points)", signed(d.score_points.normalize())),
+            Some(d) => {
+                let n = d.score_points.normalize();
+                let noun = if n.abs() == rust_decimal::Decimal::ONE {
+                    "point"
+                } else {
+                    "points"
+                };
+                format!("{base} ({} {noun})", signed(n))
+            }
             None => base,
         }
     }));

@@ -379,7 +379,12 @@ fn cert_metric(x: &PathExplanation) -> CertMetricDoc<'_> {
         steps: x
             .steps
             .iter()
-            .map(|(step, on)| (step.to_string(), on.iter().map(|p| p.person.as_str()).collect()))
+            .map(|(step, on)| {
+                (
+                    step.to_string(),
+                    on.iter().map(|p| p.person.as_str()).collect(),
+                )
+            })
             .collect(),
         people: x
             .steps

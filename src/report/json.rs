@@ -9,7 +9,7 @@ use super::Report;
 use crate::month::Month;
 use crate::rules::PathId;
 use crate::score::{Metric, PathScore};
-use crate::simulate::{Projection, Summary};
+use crate::simulate::{DesignationEvent, Projection, Summary};
 
 pub struct Json;
 
@@ -33,11 +33,28 @@ fn path_score(s: &PathScore) -> Value {
     Value::Object(o)
 }
 
+/// A designation event; a renewal or a lapse also says how the renewal window went.
+fn designation_event(e: &DesignationEvent) -> Value {
+    let mut o = json!({"month": e.month.to_string(), "step": e.step, "fee_usd": number(e.fee_usd)});
+    if let (Some(a), Value::Object(o)) = (&e.anniversary, &mut o) {
+        o.insert("window_from".into(), a.window_from.to_string().into());
+        o.insert("window_to".into(), a.window_to.to_string().into());
+        o.insert("qualified_months".into(), a.qualified_months.into());
+        o.insert(
+            "margin_months".into(),
+            a.margin_months.map_or(Value::Null, Value::from),
+        );
+        o.insert("best_headline".into(), number(a.best_headline));
+    }
+    o
+}
+
 fn summary(s: &Summary) -> Value {
     json!({
         "months_qualified": s.months_qualified,
         "enrolment_windows": s.enrolment_windows.iter().map(|(a, b)| json!({"from": a.to_string(), "to": b.to_string()})).collect::<Vec<_>>(),
-        "designation": s.designation.iter().map(|e| json!({"month": e.month.to_string(), "step": e.step, "fee_usd": number(e.fee_usd)})).collect::<Vec<_>>(),
+        "enrolled": month(s.enrolled),
+        "designation": s.designation.iter().map(designation_event).collect::<Vec<_>>(),
         "drops": s.drops.iter().map(|d| json!({
             "month": d.month.to_string(),
             "path": d.path.key(),

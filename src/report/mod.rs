@@ -50,25 +50,7 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// A USD amount with thousands separators: "4,730", "12,000.5".
-pub fn usd(amount: Decimal) -> String {
-    let text = amount.normalize().to_string();
-    let (whole, frac) = text
-        .split_once('.')
-        .map_or((text.as_str(), None), |(w, f)| (w, Some(f)));
-    let (sign, digits) = whole.strip_prefix('-').map_or(("", whole), |d| ("-", d));
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
-}
+pub use crate::money::usd;
 
 #[cfg(test)]
 mod tests {
@@ -79,9 +61,6 @@ mod tests {
     fn formats_numbers() {
         assert_eq!(fixed2(dec!(20)), "20.00");
         assert_eq!(fixed2(dec!(13.33)), "13.33");
-        assert_eq!(usd(dec!(4730)), "4,730");
-        assert_eq!(usd(dec!(1234567.50)), "1,234,567.5");
-        assert_eq!(usd(dec!(-999)), "-999");
         assert_eq!(count(1, "month", "months"), "1 month");
         assert_eq!(count(0, "month", "months"), "0 months");
         assert_eq!(count(2, "person", "people"), "2 people");

@@ -4,11 +4,12 @@ use std::fmt::Write;
 
 use comfy_table::{CellAlignment, Table as Grid, presets};
 
-use super::{Report, fixed2, usd};
+use super::{Report, count, fixed2, usd};
 use crate::month::Month;
 use crate::rules::PathId;
+use crate::scenario::first_anniversary;
 use crate::score::Metric;
-use crate::simulate::{DesignationStep, Projection};
+use crate::simulate::{Anniversary, DesignationEvent, DesignationStep, Projection, Terms};
 
 pub struct Table;
 
@@ -65,12 +66,12 @@ impl Report for Table {
         let last = p.months.last().map_or(p.start, |m| m.month);
         let _ = writeln!(
             out,
-            "{} — {}, {} to {} ({} months) — ruleset: {}",
+            "{} — {}, {} to {} ({}) — ruleset: {}",
             p.scenario,
             p.terms.designation,
             p.start,
             last,
-            p.months.len(),
+            count(p.months.len(), "month", "months"),
             p.ruleset
         );
         let _ = writeln!(out, "{grid}");
@@ -85,6 +86,88 @@ fn window(months: u32) -> String {
         0 | 1 => "the month itself".to_string(),
         2 => "the month or the one before it".to_string(),
         n => format!("the month or the {} before it", n - 1),
+    }
+}
+
+/// "2026-05 to 2026-10", or one month.
+fn span(from: Month, to: Month) -> String {
+    if from == to {
+        from.to_string()
+    } else {
+        format!("{from} to {to}")
+    }
+}
+
+/// What happened at an anniversary, and by how much.
+fn anniversary_text(e: &DesignationEvent, a: &Anniversary, t: &Terms) -> String {
+    let window = span(a.window_from, a.window_to);
+    let months = a.window_to.since(a.window_from) as usize + 1;
+    match e.step {
+        DesignationStep::Renew => {
+            let qualified = match (a.qualified_months as usize, months) {
+                (_, 1) => format!("qualified in {window}"),
+                (q, n) if q == n => format!("qualified in all {n} months {window}"),
+                (q, n) => format!("qualified in {q} of the {n} months {window}"),
+            };
+            let secured = match a.margin_months {
+                Some(0) | None => "secured only in the anniversary month".to_string(),
+                Some(m) => format!("secured {} ahead", count(m as usize, "month", "months")),
+            };
+            format!(
+                "renews at the anniversary (fee {} USD): {qualified}, {secured}",
+                usd(e.fee_usd)
+            )
+        }
+        _ => {
+            let best = if a.best_headline >= t.qualifying_total {
+                format!(
+                    "best score {}, but with a metric at zero",
+                    fixed2(a.best_headline)
+                )
+            } else {
+                format!(
+                    "best score {} of {}",
+                    fixed2(a.best_headline),
+                    t.qualifying_total.normalize()
+                )
+            };
+            format!("lapses: not qualified in {window} ({best})")
+        }
+    }
+}
+
+/// The designation timeline: enrolments, renewals and lapses.
+fn designation_text(p: &Projection, out: &mut String) {
+    let s = &p.summary;
+    match s.enrolled {
+        Some(e) => {
+            let _ = writeln!(
+                out,
+                "Designation (enrolled {e}; anniversaries every 12 months):"
+            );
+            if s.designation.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "  no anniversary within the horizon (the next is {})",
+                    first_anniversary(e, p.start)
+                );
+            }
+        }
+        None if s.designation.is_empty() => return,
+        None => {
+            let _ = writeln!(out, "Designation, enrolling at the first chance:");
+        }
+    }
+    for e in &s.designation {
+        let what = match (&e.step, &e.anniversary) {
+            (DesignationStep::Enrol, _) => format!("enrols (fee {} USD)", usd(e.fee_usd)),
+            (_, Some(a)) => anniversary_text(e, a, &p.terms),
+            (DesignationStep::Renew, None) => {
+                format!("renews at the anniversary (fee {} USD)", usd(e.fee_usd))
+            }
+            (DesignationStep::Lapse, None) => "lapses".to_string(),
+        };
+        let _ = writeln!(out, "  {}  {what}", e.month);
     }
 }
 
@@ -116,11 +199,11 @@ fn summary_text(p: &Projection) -> String {
     }
     let _ = writeln!(
         out,
-        "  {:<width$} {}  ({} of {} months qualified)",
+        "  {:<width$} {}  ({} of {} qualified)",
         "Either:",
         when(s.first_qualified_any),
         s.months_qualified,
-        p.months.len()
+        count(p.months.len(), "month", "months")
     );
 
     if s.enrolment_windows.is_empty() {
@@ -144,24 +227,7 @@ fn summary_text(p: &Projection) -> String {
             windows.join(", ")
         );
     }
-    if !s.designation.is_empty() {
-        let _ = writeln!(out, "Designation, enrolling at the first chance:");
-        for e in &s.designation {
-            let what = match e.step {
-                DesignationStep::Enrol => format!("enrol (fee {} USD)", usd(e.fee_usd)),
-                DesignationStep::Renew => {
-                    format!("renew at the anniversary (fee {} USD)", usd(e.fee_usd))
-                }
-                DesignationStep::Lapse => {
-                    format!(
-                        "lapses: not qualified in the anniversary month or {}",
-                        window(t.renew_months).replace("the month or ", "")
-                    )
-                }
-            };
-            let _ = writeln!(out, "  {}  {what}", e.month);
-        }
-    }
+    designation_text(p, &mut out);
 
     if s.drops.is_empty() {
         let _ = writeln!(

@@ -50,6 +50,8 @@ pub struct Merged {
     pub name: String,
     pub description: Option<String>,
     pub start: Option<Month>,
+    /// `enrolled`, with the layer that set it so that an error can point at it.
+    pub enrolled: Option<From<Spanned<Month>>>,
     pub months: Option<u32>,
     pub rules: Option<FileSetting>,
     pub history: Option<FileSetting>,
@@ -109,6 +111,7 @@ pub fn merge(layers: Vec<Layer>) -> Result<Merged> {
         name: leaf.file.name.get_ref().clone(),
         description: None,
         start: None,
+        enrolled: None,
         months: None,
         rules: None,
         history: None,
@@ -122,6 +125,14 @@ pub fn merge(layers: Vec<Layer>) -> Result<Merged> {
         let f = &layer.file;
         merged.description = f.description.clone().or(merged.description.take());
         merged.start = f.start.or(merged.start);
+        merged.enrolled = f
+            .enrolled
+            .as_ref()
+            .map(|e| From {
+                layer: i,
+                entry: e.clone(),
+            })
+            .or(merged.enrolled.take());
         merged.months = f.months.map(|h| h.0).or(merged.months);
         let setting = |s: &Option<Spanned<String>>| {
             s.as_ref().map(|w| FileSetting {

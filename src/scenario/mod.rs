@@ -31,6 +31,9 @@ pub struct Scenario {
     /// and people CSVs. Outputs never overwrite these.
     pub inputs: Vec<PathBuf>,
     pub start: Month,
+    /// The month the partner enrolled or last renewed, on or before `start`; `None`: not
+    /// designated at `start` (PLANNING.md §1).
+    pub enrolled: Option<Month>,
     pub months: u32,
     pub rules: Ruleset,
     pub people: Vec<Person>,
@@ -157,6 +160,17 @@ impl Scenario {
     pub fn end(&self) -> Month {
         self.start + (self.months as i32 - 1)
     }
+
+    /// With `enrolled`, the first anniversary on or after `start`.
+    pub fn first_anniversary(&self) -> Option<Month> {
+        self.enrolled.map(|e| first_anniversary(e, self.start))
+    }
+}
+
+/// The first anniversary of `enrolled` (`enrolled + 12k` months, k >= 1) on or after `start`.
+pub fn first_anniversary(enrolled: Month, start: Month) -> Month {
+    let years = (start.since(enrolled) + 11).div_euclid(12).max(1);
+    enrolled + 12 * years
 }
 
 /// Reads a file named by a setting; a missing file is reported at the setting.
@@ -203,6 +217,24 @@ fn resolve(merged: Merged, rules_override: Option<&Path>) -> Result<Scenario> {
         )));
     }
 
+    let enrolled = match &merged.enrolled {
+        Some(from) => {
+            let e = *from.entry.get_ref();
+            if e > start {
+                let later = e.since(start);
+                return Err(merged.layers[from.layer].source.at(
+                    from.entry.span(),
+                    format!(
+                        "enrolled is the month the partner enrolled or last renewed; it cannot be after start ({start}): {e} is {later} month{} later. Give the last enrolment or renewal on or before {start}, or leave `enrolled` out if the partner is not designated at start",
+                        if later == 1 { "" } else { "s" }
+                    ),
+                ));
+            }
+            Some(e)
+        }
+        None => None,
+    };
+
     let history = match &merged.history {
         Some(s) => Some((
             s.path.clone(),
@@ -233,6 +265,7 @@ fn resolve(merged: Merged, rules_override: Option<&Path>) -> Result<Scenario> {
         description: merged.description.clone(),
         files,
         start,
+        enrolled,
         months,
         rules,
         people,

@@ -25,6 +25,9 @@ pub struct ScenarioFile {
     pub description: Option<String>,
     #[serde(default)]
     pub start: Option<Month>,
+    /// The month the partner enrolled or last renewed (PLANNING.md §1).
+    #[serde(default)]
+    pub enrolled: Option<Spanned<Month>>,
     #[serde(default)]
     pub months: Option<Horizon>,
     #[serde(default)]
