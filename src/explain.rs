@@ -849,10 +849,7 @@ fn usage_reason(
         (true, false) => format!("{} USD", cents_usd(c.abs())),
         _ => format!("{} users", n.abs()),
     };
-    let mut parts = vec![format!(
-        "adds {} less growth",
-        amount(cents.min(0), users.min(0))
-    )];
+    let mut parts = Vec::new();
     let (dc, du) = (u[0].0 - u[1].0, u[0].1 - u[1].1);
     if v.at[0].units(path, metric) < v.at[1].units(path, metric) {
         parts.push(r.lost(v, path, metric, 1, 0));
@@ -865,12 +862,16 @@ fn usage_reason(
     let (yc, yu) = (u[2].0 - u[3].0, u[2].1 - u[3].1);
     if yc > 0 || yu > 0 {
         parts.push(format!(
-            "in {} it rose by {}, and that month is now the comparison",
+            "in {} its eligible usage rose by {}, and that month is now the comparison",
             r.months_at(2),
             amount(yc.max(0), yu.max(0))
         ));
     }
-    let reason = parts.join("; ");
+    let reason = format!(
+        "{} less growth ({})",
+        amount(cents.min(0), users.min(0)),
+        parts.join("; ")
+    );
     Named {
         text: format!("{name}: {reason}"),
         name,
@@ -899,7 +900,7 @@ pub fn people_lost(scenario: &Scenario, month: Month) -> Vec<Named> {
                 })
                 .map(|c| ending_words(scenario, c))
                 .collect();
-            let reason = format!("step {step}: {}", ended.join("; "));
+            let reason = ended.join("; ");
             named.push(Named {
                 text: format!("{}: {reason}", p.person),
                 name: p.person.clone(),

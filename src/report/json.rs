@@ -9,7 +9,7 @@ use super::Report;
 use crate::month::Month;
 use crate::rules::PathId;
 use crate::score::{Metric, PathScore};
-use crate::simulate::{DesignationEvent, Projection, Summary};
+use crate::simulate::{DesignationEvent, Drop, Projection, Summary, Warnings};
 
 pub struct Json;
 
@@ -49,24 +49,57 @@ fn designation_event(e: &DesignationEvent) -> Value {
     o
 }
 
+/// A drop or a setback: the metrics that lost points, and who took them.
+fn fall(d: &Drop) -> Value {
+    json!({
+        "month": d.month.to_string(),
+        "path": d.path.key(),
+        "total_before": number(d.total_before),
+        "total_after": number(d.total_after),
+        "causes": d.causes.iter().map(|c| json!({
+            "metric": c.metric.key(),
+            "points_before": number(c.points_before),
+            "points_after": number(c.points_after),
+            "reason": c.reason,
+            "who": c.who.iter().map(|n| json!({"name": n.name, "reason": n.reason})).collect::<Vec<_>>(),
+            "who_total": c.who_total,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn warnings(w: &Warnings) -> Value {
+    json!({
+        "certifications": w.certifications.iter().map(|c| json!({
+            "person": c.person,
+            "certification": c.certification,
+            "step": c.step,
+            "last_day": c.last_day.to_string(),
+            "month": c.month.to_string(),
+            "why": c.why,
+            "points_lost": {
+                "enterprise": number(c.points_lost[PathId::Enterprise.index()]),
+                "smb": number(c.points_lost[PathId::Smb.index()]),
+            },
+        })).collect::<Vec<_>>(),
+        "ageing_out": w.ageing_out.iter().map(|a| json!({
+            "month": a.month.to_string(),
+            "path": a.path.key(),
+            "metric": a.metric.key(),
+            "count": a.count,
+            "tenants": a.tenants.iter().map(|(name, since)| json!({"name": name, "counted_since": since.to_string()})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
 fn summary(s: &Summary) -> Value {
     json!({
         "months_qualified": s.months_qualified,
         "enrolment_windows": s.enrolment_windows.iter().map(|(a, b)| json!({"from": a.to_string(), "to": b.to_string()})).collect::<Vec<_>>(),
         "enrolled": month(s.enrolled),
         "designation": s.designation.iter().map(designation_event).collect::<Vec<_>>(),
-        "drops": s.drops.iter().map(|d| json!({
-            "month": d.month.to_string(),
-            "path": d.path.key(),
-            "total_before": number(d.total_before),
-            "total_after": number(d.total_after),
-            "causes": d.causes.iter().map(|c| json!({
-                "metric": c.metric.key(),
-                "points_before": number(c.points_before),
-                "points_after": number(c.points_after),
-                "reason": c.reason,
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
+        "drops": s.drops.iter().map(fall).collect::<Vec<_>>(),
+        "setbacks": s.setbacks.iter().map(fall).collect::<Vec<_>>(),
+        "warnings": warnings(&s.warnings),
     })
 }
 

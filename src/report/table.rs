@@ -5,11 +5,12 @@ use std::fmt::Write;
 use comfy_table::{CellAlignment, Table as Grid, presets};
 
 use super::{Report, count, fixed2, usd};
+use crate::explain::AgeingOut;
 use crate::month::Month;
 use crate::rules::PathId;
 use crate::scenario::first_anniversary;
 use crate::score::Metric;
-use crate::simulate::{Anniversary, DesignationEvent, DesignationStep, Projection, Terms};
+use crate::simulate::{Anniversary, DesignationEvent, DesignationStep, Drop, Projection, Terms};
 
 pub struct Table;
 
@@ -239,26 +240,115 @@ fn summary_text(p: &Projection) -> String {
             out,
             "\nDrops (a path that qualified the month before no longer does):"
         );
-        for d in &s.drops {
+        falls_text(&s.drops, names, &mut out);
+    }
+    if !s.setbacks.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nSetbacks (a metric losing a quarter of its points or more, or all of them):"
+        );
+        falls_text(&s.setbacks, names, &mut out);
+    }
+    warnings_text(p, &mut out);
+    out
+}
+
+fn falls_text(falls: &[Drop], names: &[String; 2], out: &mut String) {
+    for d in falls {
+        let _ = writeln!(
+            out,
+            "  {}  {} {} -> {}",
+            d.month,
+            names[d.path.index()],
+            fixed2(d.total_before),
+            fixed2(d.total_after)
+        );
+        for c in &d.causes {
             let _ = writeln!(
                 out,
-                "  {}  {} {} -> {}",
-                d.month,
-                names[d.path.index()],
-                fixed2(d.total_before),
-                fixed2(d.total_after)
+                "           {} {} -> {}: {}",
+                c.metric.label(),
+                fixed2(c.points_before),
+                fixed2(c.points_after),
+                c.reason
             );
-            for c in &d.causes {
-                let _ = writeln!(
-                    out,
-                    "           {} {} -> {}: {}",
-                    c.metric.label(),
-                    fixed2(c.points_before),
-                    fixed2(c.points_after),
-                    c.reason
-                );
-            }
         }
     }
-    out
+}
+
+/// Certifications that stop counting and wins that age out, month by month.
+fn warnings_text(p: &Projection, out: &mut String) {
+    let w = &p.summary.warnings;
+    let names = &p.terms.path_names;
+    if w.certifications.is_empty() && w.ageing_out.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nAhead (what stops counting within the horizon):");
+    // (month, line), listed in month order.
+    let mut lines: Vec<(Month, String)> = Vec::new();
+    for c in &w.certifications {
+        let cost: Vec<String> = PathId::ALL
+            .iter()
+            .filter(|p| !c.points_lost[p.index()].is_zero())
+            .map(|p| format!("{} -{}", names[p.index()], fixed2(c.points_lost[p.index()])))
+            .collect();
+        lines.push((
+            c.month,
+            format!(
+                "{}'s {} stops counting after {} ({}): {}",
+                c.person,
+                c.certification,
+                c.last_day,
+                c.why,
+                if cost.is_empty() {
+                    "no points lost".to_string()
+                } else {
+                    format!("{} points", cost.join(", "))
+                }
+            ),
+        ));
+    }
+    let mut k = 0;
+    while k < w.ageing_out.len() {
+        let (month, path) = (w.ageing_out[k].month, w.ageing_out[k].path);
+        let group: Vec<&AgeingOut> = w.ageing_out[k..]
+            .iter()
+            .take_while(|a| a.month == month && a.path == path)
+            .collect();
+        k += group.len();
+        let counts: Vec<String> = group
+            .iter()
+            .map(|a| match a.metric {
+                Metric::NetCustomerAdds => count(a.count, "net add", "net adds"),
+                _ => count(a.count, "deployment", "deployments"),
+            })
+            .collect();
+        let mut tenants: Vec<&str> = group
+            .iter()
+            .flat_map(|a| a.tenants.iter().map(|(name, _)| name.as_str()))
+            .collect();
+        tenants.sort_unstable();
+        tenants.dedup();
+        let most = group.iter().map(|a| a.count).max().unwrap_or(0);
+        let mut shown: Vec<String> = tenants.iter().take(3).map(|n| n.to_string()).collect();
+        if most > shown.len() {
+            shown.push("…".to_string());
+        }
+        let one = group.len() == 1 && group[0].count == 1;
+        lines.push((
+            month,
+            format!(
+                "{} {} of {} {} out of the twelve-month window ({})",
+                names[path.index()],
+                counts.join(" and "),
+                month - 12,
+                if one { "ages" } else { "age" },
+                shown.join(", ")
+            ),
+        ));
+    }
+    lines.sort_by_key(|(m, _)| *m);
+    for (month, line) in lines {
+        let _ = writeln!(out, "  {month}  {line}");
+    }
 }
