@@ -12,7 +12,7 @@ use crate::facts::Facts;
 use crate::month::Month;
 use crate::output::write_atomic;
 use crate::report::chart::{Size, comparison_chart, projection_chart};
-use crate::report::{Format, check_report};
+use crate::report::{Format, check_report, count};
 use crate::rules::{BUILT_IN, PathId, Ruleset};
 use crate::scenario::Scenario;
 use crate::simulate::{Projection, facts_span, project, simulate};
@@ -205,12 +205,15 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             let progress = Progress::start(format!("Reading {}", file.display()));
             let scenario = Scenario::load(&file, rules.as_deref())?;
             progress.stage(format!(
-                "Expanding monthly facts for {} tenants",
-                scenario.tenant_count()
+                "Expanding monthly facts for {}",
+                count(scenario.tenant_count(), "tenant", "tenants")
             ));
             let (origin, end) = facts_span(&scenario);
             let facts = Facts::build(&scenario, origin, end)?;
-            progress.stage(format!("Scoring {} months on both paths", scenario.months));
+            progress.stage(format!(
+                "Scoring {} on both paths",
+                count(scenario.months as usize, "month", "months")
+            ));
             let projection = project(&scenario, &facts);
             drop(facts);
             let text = format.report().render(&projection);
@@ -285,10 +288,10 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
                 )));
             }
             progress.stage(format!(
-                "Expanding monthly facts for {} tenants",
-                scenario.tenant_count()
+                "Expanding monthly facts for {}",
+                count(scenario.tenant_count(), "tenant", "tenants")
             ));
-            let (origin, end) = facts_span(&scenario);
+            let (origin, end) = crate::explain::facts_span(&scenario);
             let facts = Facts::build(&scenario, origin, end)?;
             progress.stage(format!("Explaining {month}"));
             let explanation = explain(&scenario, &facts, month);
@@ -306,10 +309,10 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
         Command::Rules { check: Some(path) } => {
             let r = Ruleset::load(&path)?;
             format!(
-                "{}: a valid ruleset, \"{}\", with {} certifications\n",
+                "{}: a valid ruleset, \"{}\", with {}\n",
                 path.display(),
                 r.name,
-                r.certifications.len()
+                count(r.certifications.len(), "certification", "certifications")
             )
         }
     };

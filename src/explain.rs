@@ -215,6 +215,8 @@ pub struct OnStep {
 pub struct PathExplanation {
     pub path: PathId,
     pub score: PathScore,
+    /// The path's score in the same month last year, when the facts reach two years back.
+    pub score_year_ago: Option<PathScore>,
     /// Net customer adds, usage growth and deployments, in [`Metric::ALL`] order; each
     /// entry list sorted by name.
     pub metrics: Vec<(Metric, Vec<Entry>)>,
@@ -251,14 +253,27 @@ pub struct Explanation {
     pub path_names: [String; 2],
 }
 
-/// Explains `month` of a scenario whose facts span [`crate::simulate::facts_span`].
+/// The facts an explanation reads: a projection's ([`crate::simulate::facts_span`]) and a
+/// year more, so that it can score the same month last year too.
+pub fn facts_span(scenario: &Scenario) -> (Month, Month) {
+    let (origin, end) = crate::simulate::facts_span(scenario);
+    (origin - 12, end)
+}
+
+/// Explains `month` of a scenario whose facts span at least [`crate::simulate::facts_span`]
+/// (with [`facts_span`], the scores a year ago too).
 pub fn explain(scenario: &Scenario, facts: &Facts, month: Month) -> Explanation {
     let rules = &scenario.rules;
     let year_ago = month - 12;
-    let views = read_tenants(facts, rules, &[month, year_ago], |at| {
-        at.iter().any(|s| !s.is_blank())
-    });
-    let mut tallies = [[Tally::default(); 2]; 2];
+    // The score a year ago needs the month two years back too, when the facts reach it.
+    let two_years = (month - 24).since(facts.origin) >= 23;
+    let months: Vec<Month> = if two_years {
+        vec![month, year_ago, month - 24]
+    } else {
+        vec![month, year_ago]
+    };
+    let views = read_tenants(facts, rules, &months, |at| at.iter().any(|s| !s.is_blank()));
+    let mut tallies = [[Tally::default(); 2]; 3];
     for v in &views {
         for (k, s) in v.at.iter().enumerate() {
             for p in PathId::ALL {
@@ -282,7 +297,17 @@ pub fn explain(scenario: &Scenario, facts: &Facts, month: Month) -> Explanation 
     reasons.prepare(&needing);
 
     let people = StepCounts::in_month(&scenario.people, rules, month);
+    let people_then = StepCounts::in_month(&scenario.people, rules, year_ago);
     let paths = PathId::ALL.map(|p| {
+        let score_year_ago = two_years.then(|| {
+            score_path(
+                rules.paths.get(p),
+                rules.qualifying_total.0,
+                &tallies[1][p.index()],
+                &tallies[2][p.index()],
+                &people_then,
+            )
+        });
         let score = score_path(
             rules.paths.get(p),
             rules.qualifying_total.0,
@@ -304,12 +329,14 @@ pub fn explain(scenario: &Scenario, facts: &Facts, month: Month) -> Explanation 
         PathExplanation {
             path: p,
             score,
+            score_year_ago,
             metrics,
             steps: steps_in(scenario, month),
         }
     });
     let mut tenants: Vec<TenantRow> = views
         .iter()
+        .filter(|v| !(v.at[0].is_blank() && v.at[1].is_blank()))
         .map(|v| TenantRow {
             tenant: v.tenant,
             name: scenario.tenant_name(v.tenant).to_string(),

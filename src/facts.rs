@@ -340,8 +340,11 @@ fn simulate(
                 Source::History(_) => (true, !row_missing),
             };
             if let Some(s) = out.standing.as_deref_mut() {
+                // An imported tenant is a customer from its first history row on: before
+                // it, it has no facts because there was nothing to import.
+                let imported_yet = rows.first().is_none_or(|r| r.month <= month);
                 s[i] = Standing {
-                    customer,
+                    customer: customer && imported_yet,
                     m365_counts: levels.m365,
                     azure_counts: levels.azure,
                 };

@@ -275,12 +275,25 @@ fn explained_lists_add_up_to_the_projection_in_every_bundled_month() {
         let (origin, end) = facts_span(&scenario);
         let facts = Facts::build(&scenario, origin, end).unwrap();
         let projection = project(&scenario, &facts);
+        // Explanations read a year further back, to score the same month last year too.
+        let (origin, end) = pcsim::explain::facts_span(&scenario);
+        let longer = Facts::build(&scenario, origin, end).unwrap();
         for m in &projection.months {
-            let e = explain(&scenario, &facts, m.month);
+            let e = explain(&scenario, &longer, m.month);
             for path in PathId::ALL {
                 let x = &e.paths[path.index()];
                 let s = m.path(path);
                 assert_eq!(x.score.points, s.points, "{file} {} {path:?}", m.month);
+                let a_year_ago = projection.months.iter().find(|y| y.month == m.month - 12);
+                if let Some(y) = a_year_ago {
+                    let then = x.score_year_ago.as_ref().expect("scored a year ago");
+                    assert_eq!(
+                        then.points,
+                        y.path(path).points,
+                        "{file} {} {path:?}",
+                        y.month
+                    );
+                }
                 let sides = |metric: Metric, now: bool, side: usize| {
                     x.entries(metric)
                         .iter()
@@ -334,4 +347,32 @@ fn explained_lists_add_up_to_the_projection_in_every_bundled_month() {
             }
         }
     }
+}
+
+#[test]
+fn an_imported_tenant_is_won_in_its_first_history_month() {
+    let dir = crate::support::folder(&[
+        (
+            "plan.toml",
+            "name = \"h\"\nstart = \"2027-01\"\nmonths = 12\nhistory = \"history.csv\"\n",
+        ),
+        (
+            "history.csv",
+            "tenant,month,seats,active,acr\nOld,2025-01,50,20,0\nFresh,2026-10,50,20,0\n",
+        ),
+    ]);
+    let scenario = Scenario::load(&dir.path().join("plan.toml"), None).unwrap();
+    let (origin, end) = facts_span(&scenario);
+    let facts = Facts::build(&scenario, origin, end).unwrap();
+    let e = explain(&scenario, &facts, month("2027-03"));
+    let fresh = entry(&e, SMB, Metric::NetCustomerAdds, "Fresh");
+    assert_eq!(
+        (fresh.change, fresh.why.as_deref()),
+        (Change::New, Some("won 2026-10"))
+    );
+    // Its last row carries on, so "Old" is held.
+    assert_eq!(
+        entry(&e, SMB, Metric::NetCustomerAdds, "Old").change,
+        Change::Held
+    );
 }

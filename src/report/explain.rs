@@ -63,9 +63,12 @@ fn table(e: &Explanation, paths: &[PathId]) -> String {
     for &p in paths {
         let x = &e.paths[p.index()];
         let name = &e.path_names[p.index()];
+        let then = x.score_year_ago.as_ref().map_or(String::new(), |t| {
+            format!(" (a year ago {})", fixed2(t.total))
+        });
         let _ = writeln!(
             out,
-            "\n{name}: {} points, {}",
+            "\n{name}: {} points{then}, {}",
             fixed2(x.score.total),
             if x.score.qualified {
                 "qualifies"
@@ -74,7 +77,14 @@ fn table(e: &Explanation, paths: &[PathId]) -> String {
             }
         );
         for metric in Metric::ALL {
-            let points = fixed2(x.score.points(metric));
+            let points = match &x.score_year_ago {
+                Some(then) => format!(
+                    "{} (a year ago {})",
+                    fixed2(x.score.points(metric)),
+                    fixed2(then.points(metric))
+                ),
+                None => fixed2(x.score.points(metric)),
+            };
             match metric {
                 Metric::IntermediateCertifications => certifications(&mut out, x, &points),
                 Metric::UsageGrowth => usage(&mut out, x, &points),
@@ -267,6 +277,8 @@ struct GrowthDoc<'a> {
 #[derive(Serialize)]
 struct CountMetricDoc<'a> {
     points: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    points_year_ago: Option<Value>,
     now: Vec<&'a str>,
     year_ago: Vec<&'a str>,
     units: Value,
@@ -288,6 +300,8 @@ struct PersonDoc<'a> {
 #[derive(Serialize)]
 struct CertMetricDoc<'a> {
     points: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    points_year_ago: Option<Value>,
     steps: BTreeMap<String, Vec<&'a str>>,
     people: Vec<PersonDoc<'a>>,
 }
@@ -295,6 +309,8 @@ struct CertMetricDoc<'a> {
 #[derive(Serialize)]
 struct PathDoc<'a> {
     total: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total_year_ago: Option<Value>,
     qualified: bool,
     net_customer_adds: CountMetricDoc<'a>,
     intermediate_certifications: CertMetricDoc<'a>,
@@ -344,6 +360,7 @@ fn count_metric<'a>(x: &'a PathExplanation, metric: Metric) -> CountMetricDoc<'a
     let usage = metric == Metric::UsageGrowth;
     CountMetricDoc {
         points: number(x.score.points(metric)),
+        points_year_ago: x.score_year_ago.as_ref().map(|t| number(t.points(metric))),
         now: names(|e| e.change != Change::Lost),
         year_ago: names(|e| e.change != Change::New),
         units,
@@ -376,6 +393,10 @@ fn count_metric<'a>(x: &'a PathExplanation, metric: Metric) -> CountMetricDoc<'a
 fn cert_metric(x: &PathExplanation) -> CertMetricDoc<'_> {
     CertMetricDoc {
         points: number(x.score.points(Metric::IntermediateCertifications)),
+        points_year_ago: x
+            .score_year_ago
+            .as_ref()
+            .map(|t| number(t.points(Metric::IntermediateCertifications))),
         steps: x
             .steps
             .iter()
@@ -414,6 +435,7 @@ fn json(e: &Explanation, paths: &[PathId]) -> String {
                     p.key(),
                     PathDoc {
                         total: number(x.score.total),
+                        total_year_ago: x.score_year_ago.as_ref().map(|t| number(t.total)),
                         qualified: x.score.qualified,
                         net_customer_adds: count_metric(x, Metric::NetCustomerAdds),
                         intermediate_certifications: cert_metric(x),
