@@ -1,13 +1,13 @@
 //! Writes a realistic synthetic history CSV and a scenario that uses it.
 //!
-//!     cargo run --release --example gen_history -- --tenants 100000 --months 36 --seed 1 [--out DIR]
+//!     cargo run --release --example gen_history -- --tenants 100000 --months 36 --seed 1 [--order tenant|month|shuffled] [--out DIR]
 //!
 //! Then: cargo run --release -- run DIR/scenario.toml
 
 use std::path::PathBuf;
 
 use clap::Parser;
-use pcsim::synth::{Options, scenario_toml, write_history};
+use pcsim::synth::{Options, Order, scenario_toml, write_history_in};
 
 #[derive(Parser)]
 struct Args {
@@ -20,6 +20,9 @@ struct Args {
     /// Random seed: the same seed gives the same files
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Row order: by tenant (as we write), by month (monthly downloads concatenated), or shuffled
+    #[arg(long, value_enum, default_value_t = Order::Tenant)]
+    order: Order,
     /// Folder to write tenants.csv and scenario.toml into
     #[arg(long, default_value = "generated")]
     out: PathBuf,
@@ -30,7 +33,7 @@ fn main() -> anyhow::Result<()> {
     let options = Options::new(args.tenants, args.months, args.seed);
     std::fs::create_dir_all(&args.out)?;
     let csv = args.out.join("tenants.csv");
-    let rows = write_history(&options, std::fs::File::create(&csv)?)?;
+    let rows = write_history_in(&options, args.order, std::fs::File::create(&csv)?)?;
     let scenario = args.out.join("scenario.toml");
     std::fs::write(&scenario, scenario_toml(&options, "tenants.csv"))?;
     let bytes = std::fs::metadata(&csv)?.len();

@@ -38,14 +38,61 @@ impl Options {
 const M365_ASSOCIATIONS: [&str; 4] = ["CSP Tier1", "CSP Tier2", "CPOR", "DPOR"];
 const AZURE_ASSOCIATIONS: [&str; 4] = ["CSP Tier1", "CSP Tier2", "PAL", "none"];
 
+/// The order of a history file's rows. Our generator writes tenant by tenant; real
+/// exports concatenated month by month come month by month, and merged data in any order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Order {
+    /// Grouped by tenant, months ascending within a tenant.
+    Tenant,
+    /// Grouped by month (every tenant once per month), as monthly downloads concatenated.
+    Month,
+    /// A seeded random permutation of the rows.
+    Shuffled,
+}
+
 /// Writes `tenant,month,seats,active,acr,m365,azure` rows, one tenant after another.
 /// About half of the tenants are M365-only, a fifth Azure-only, the rest both; most are
 /// small businesses, some enterprises; they are won throughout the history, some churn,
 /// and their seats and consumption drift month to month. Returns the number of rows.
 pub fn write_history(o: &Options, out: impl Write) -> io::Result<usize> {
-    let mut rng = ChaCha8Rng::seed_from_u64(o.seed);
+    write_history_in(o, Order::Tenant, out)
+}
+
+/// [`write_history`] with the same rows in another order.
+pub fn write_history_in(o: &Options, order: Order, out: impl Write) -> io::Result<usize> {
     let mut w = io::BufWriter::with_capacity(1 << 20, out);
     writeln!(w, "tenant,month,seats,active,acr,m365,azure")?;
+    if order == Order::Tenant {
+        let rows = generate(o, |_, line| w.write_all(line))?;
+        w.flush()?;
+        return Ok(rows);
+    }
+    let mut lines: Vec<(i32, Vec<u8>)> = Vec::new();
+    let rows = generate(o, |month, line| {
+        lines.push((month, line.to_vec()));
+        Ok(())
+    })?;
+    match order {
+        // Stable: tenants keep their order within a month.
+        Order::Month => lines.sort_by_key(|(month, _)| *month),
+        _ => {
+            let mut rng = ChaCha8Rng::seed_from_u64(o.seed ^ 0x5EED);
+            for i in (1..lines.len()).rev() {
+                lines.swap(i, rng.random_range(0..=i));
+            }
+        }
+    }
+    for (_, line) in &lines {
+        w.write_all(line)?;
+    }
+    w.flush()?;
+    Ok(rows)
+}
+
+/// Generates every row, tenant by tenant, as a line with its month index.
+fn generate(o: &Options, mut emit: impl FnMut(i32, &[u8]) -> io::Result<()>) -> io::Result<usize> {
+    let mut rng = ChaCha8Rng::seed_from_u64(o.seed);
+    let mut line = Vec::with_capacity(64);
     let months = o.months as i32;
     let mut rows = 0;
     for t in 0..o.tenants {
@@ -100,18 +147,19 @@ pub fn write_history(o: &Options, out: impl Write) -> io::Result<usize> {
             let month = o.first + k;
             let s = seats.round() as u64;
             let a = (seats * share).round() as u64;
+            line.clear();
             writeln!(
-                w,
+                line,
                 "T{t:06},{month},{s},{a},{:.2},{},{}",
                 acr, cells.0, cells.1
             )?;
+            emit(k, &line)?;
             rows += 1;
             seats *= 1.0 + seat_drift + rng.random_range(-0.02..0.02);
             acr *= 1.0 + acr_drift + rng.random_range(-0.05..0.05);
             share = (share + rng.random_range(-0.02..0.02)).clamp(0.0, 1.0);
         }
     }
-    w.flush()?;
     Ok(rows)
 }
 

@@ -7,10 +7,11 @@
 //! unusual goes through the general parsers, which also word the errors. The result
 //! does not depend on the number of threads: chunks are merged in file order.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::path::Path;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::import::{association, check_header, decimal, line_of, read_error, whole};
 use crate::error::{Error, Result, csv_error, describe_io};
@@ -19,9 +20,10 @@ use crate::rules::{Ruleset, Side};
 use crate::scenario::model::MAX_LEVEL;
 
 /// An association cell of a history row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AssocCell {
     /// Empty: keeps the association of the row before.
+    #[default]
     Keep,
     Counts(bool),
 }
@@ -35,6 +37,20 @@ pub struct HistoryRow {
     pub acr_cents: i64,
     pub m365: AssocCell,
     pub azure: AssocCell,
+}
+
+impl Default for HistoryRow {
+    /// A placeholder for buffers, overwritten before it is read.
+    fn default() -> HistoryRow {
+        HistoryRow {
+            month: Month::new(1900, 1).expect("a valid month"),
+            seats: 0,
+            active: 0,
+            acr_cents: 0,
+            m365: AssocCell::Keep,
+            azure: AssocCell::Keep,
+        }
+    }
 }
 
 /// Imported tenants: names, and each tenant's rows in month order.
@@ -87,27 +103,39 @@ pub fn read_history(path: &Path, rules: &Ruleset) -> Result<History> {
         ));
     }
     let body_start = reader.position().byte() as usize;
+    drop(reader);
     let body = &bytes[body_start.min(bytes.len())..];
     let columns = REQUIRED.len() + optional;
 
-    // A quoted field may hold a line break, so only a file without quotes is split.
-    let pieces = if body.contains(&b'"') {
-        vec![(body_start, body)]
+    // A plain export is split at line ends and parsed by hand on every core. A quoted
+    // field may hold a line break, and a lone carriage return ends a record for the csv
+    // crate, so such files go through the csv crate on one core.
+    let plain = memchr::memchr(b'"', body).is_none()
+        && memchr::memchr_iter(b'\r', body).all(|i| body.get(i + 1) == Some(&b'\n'));
+    let pieces = if plain {
+        // A few pieces per core: each holds its own name table, so fewer is cheaper when
+        // every tenant appears in every piece (a file concatenated month by month).
+        split_at_lines(body, body_start, rayon::current_num_threads() * 4)
     } else {
-        split_at_lines(body, body_start, 64)
+        vec![(body_start, body)]
     };
     let parser = Parser {
         path,
         rules,
         columns,
     };
-    let chunks: Vec<Result<Chunk>> = pieces
+    let chunks: Vec<Result<Chunk<'_>>> = pieces
         .into_par_iter()
-        .map(|(offset, piece)| parser.chunk(offset, piece))
+        .map(|(offset, piece)| {
+            if plain {
+                parser.plain_chunk(offset, piece)
+            } else {
+                parser.csv_chunk(offset, piece)
+            }
+        })
         .collect();
-    let chunks: Vec<Chunk> = chunks.into_iter().collect::<Result<_>>()?;
+    let mut chunks: Vec<Chunk<'_>> = chunks.into_iter().collect::<Result<_>>()?;
 
-    // Merge in file order: tenant ids follow first appearance in the file.
     let total: usize = chunks.iter().map(|c| c.rows.len()).sum();
     if total == 0 {
         return Err(Error::Input(format!(
@@ -115,46 +143,97 @@ pub fn read_history(path: &Path, rules: &Ruleset) -> Result<History> {
             path.display()
         )));
     }
-    let mut index: HashMap<String, u32> = HashMap::new();
-    let mut names: Vec<String> = Vec::new();
-    let mut rows: Vec<HistoryRow> = Vec::with_capacity(total);
-    let mut ids: Vec<u32> = Vec::with_capacity(total);
-    for chunk in chunks {
-        let remap: Vec<u32> = chunk
-            .names
-            .into_iter()
+    // Tenant ids follow first appearance in the file (pieces are merged in file order).
+    let chunk_names: Vec<Vec<Cow<'_, [u8]>>> = chunks
+        .iter_mut()
+        .map(|c| std::mem::take(&mut c.names))
+        .collect();
+    let mut index: FxHashMap<&[u8], u32> = FxHashMap::default();
+    let mut names: Vec<&[u8]> = Vec::new();
+    for (chunk, local) in chunks.iter_mut().zip(&chunk_names) {
+        let remap: Vec<u32> = local
+            .iter()
             .map(|n| {
-                *index.entry(n).or_insert_with_key(|n| {
-                    names.push(n.clone());
+                *index.entry(&**n).or_insert_with(|| {
+                    names.push(n);
                     (names.len() - 1) as u32
                 })
             })
             .collect();
-        rows.extend_from_slice(&chunk.rows);
-        ids.extend(chunk.ids.iter().map(|&local| remap[local as usize]));
+        for id in &mut chunk.ids {
+            *id = remap[*id as usize];
+        }
     }
-    // Exports are usually grouped by tenant and sorted by month already.
-    let key = |i: usize| (ids[i], rows[i].month);
-    if !(1..total).all(|i| key(i - 1) <= key(i)) {
-        let mut order: Vec<usize> = (0..total).collect();
-        order.par_sort_by_key(|&i| key(i));
-        rows = order.iter().map(|&i| rows[i]).collect();
-        ids = order.iter().map(|&i| ids[i]).collect();
+    drop(index);
+    // Names were checked as UTF-8 where they were first met.
+    let names: Vec<String> = names
+        .iter()
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .collect();
+    drop(chunk_names);
+
+    // Group rows by tenant with a counting sort (tenants are dense ids), keeping file
+    // order within a tenant; then order each tenant's few rows by month.
+    let mut starts = vec![0usize; names.len() + 1];
+    for chunk in &chunks {
+        for &id in &chunk.ids {
+            starts[id as usize + 1] += 1;
+        }
     }
-    if let Some(i) =
-        (1..total).find(|&i| ids[i - 1] == ids[i] && rows[i - 1].month == rows[i].month)
-    {
-        return Err(duplicate(
+    for t in 0..names.len() {
+        starts[t + 1] += starts[t];
+    }
+    let mut cursor = starts[..names.len()].to_vec();
+    let mut rows = vec![HistoryRow::default(); total];
+    let mut lines: Vec<u64> = vec![0; total];
+    for chunk in chunks {
+        for ((row, &id), &line) in chunk.rows.iter().zip(&chunk.ids).zip(&chunk.at) {
+            let slot = &mut cursor[id as usize];
+            rows[*slot] = *row;
+            lines[*slot] = line;
+            *slot += 1;
+        }
+    }
+    let mut by_tenant: Vec<(&mut [HistoryRow], &mut [u64])> = Vec::with_capacity(names.len());
+    let (mut rest, mut rest_at) = (&mut rows[..], &mut lines[..]);
+    for t in 0..names.len() {
+        let n = starts[t + 1] - starts[t];
+        let (head, tail) = rest.split_at_mut(n);
+        let (head_at, tail_at) = rest_at.split_at_mut(n);
+        by_tenant.push((head, head_at));
+        (rest, rest_at) = (tail, tail_at);
+    }
+    let duplicate = by_tenant
+        .into_par_iter()
+        .enumerate()
+        .filter_map(|(t, (rows, at))| {
+            if !rows.windows(2).all(|w| w[0].month <= w[1].month) {
+                let mut order: Vec<usize> = (0..rows.len()).collect();
+                order.sort_by_key(|&i| (rows[i].month, at[i]));
+                let sorted: Vec<(HistoryRow, u64)> =
+                    order.iter().map(|&i| (rows[i], at[i])).collect();
+                for (k, (row, line)) in sorted.into_iter().enumerate() {
+                    rows[k] = row;
+                    at[k] = line;
+                }
+            }
+            (1..rows.len())
+                .find(|&i| rows[i - 1].month == rows[i].month)
+                .map(|i| (t, rows[i].month, at[i - 1], at[i]))
+        })
+        .min_by_key(|&(_, _, first, second)| (second.max(first), first.min(second)));
+    if let Some((t, month, first, second)) = duplicate {
+        let (first, second) = (first.min(second), first.max(second));
+        return Err(csv_error(
             path,
-            &bytes,
-            columns,
-            &names[ids[i] as usize],
-            rows[i].month,
+            line_of(path, second),
+            format!(
+                "tenant \"{}\" has a second row for {month} (the first is on line {})",
+                names[t],
+                line_of(path, first)
+            ),
         ));
     }
-    let mut starts = Vec::with_capacity(names.len() + 1);
-    starts.extend((0..total).filter(|&i| i == 0 || ids[i - 1] != ids[i]));
-    starts.push(total);
     Ok(History {
         names,
         rows,
@@ -178,12 +257,14 @@ fn split_at_lines(body: &[u8], offset: usize, parts: usize) -> Vec<(usize, &[u8]
     pieces
 }
 
-/// One piece of the file, parsed: its tenants in order of first appearance, its rows,
-/// and each row's tenant as an index into `names`.
-struct Chunk {
-    names: Vec<String>,
+/// One piece of the file, parsed: its tenants in order of first appearance (as they are
+/// written in the file), its rows, each row's tenant as an index into `names`, and each
+/// row's byte offset in the file (for messages).
+struct Chunk<'a> {
+    names: Vec<Cow<'a, [u8]>>,
     rows: Vec<HistoryRow>,
     ids: Vec<u32>,
+    at: Vec<u64>,
 }
 
 struct Parser<'a> {
@@ -192,23 +273,108 @@ struct Parser<'a> {
     columns: usize,
 }
 
+/// Looks names up in one piece, skipping the lookup while rows of one tenant come together.
+struct Names<'a> {
+    ids: FxHashMap<Cow<'a, [u8]>, u32>,
+    last: Option<(Cow<'a, [u8]>, u32)>,
+}
+
+impl<'a> Names<'a> {
+    fn new() -> Names<'a> {
+        Names {
+            ids: FxHashMap::default(),
+            last: None,
+        }
+    }
+
+    fn id(
+        &mut self,
+        name: Cow<'a, [u8]>,
+        names: &mut Vec<Cow<'a, [u8]>>,
+    ) -> std::result::Result<u32, String> {
+        if let Some((n, id)) = &self.last
+            && **n == *name
+        {
+            return Ok(*id);
+        }
+        let id = match self.ids.get(&*name) {
+            Some(id) => *id,
+            None => {
+                std::str::from_utf8(&name)
+                    .map_err(|_| "this row is not valid UTF-8 text".to_string())?;
+                names.push(name.clone());
+                let id = (names.len() - 1) as u32;
+                self.ids.insert(name.clone(), id);
+                id
+            }
+        };
+        self.last = Some((name, id));
+        Ok(id)
+    }
+}
+
 impl Parser<'_> {
-    fn chunk(&self, offset: usize, piece: &[u8]) -> Result<Chunk> {
+    /// A piece without quotes: lines split at `\n` (a `\r` before it is dropped), fields at
+    /// commas. Empty lines are skipped, as the csv crate does.
+    fn plain_chunk<'a>(&self, offset: usize, piece: &'a [u8]) -> Result<Chunk<'a>> {
         let path = self.path;
-        // Fields are trimmed where they are read: the reader's own trimming rebuilds every record.
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(piece);
-        let mut ids: HashMap<String, u32> = HashMap::new();
         let expected = piece.len() / 32;
         let mut chunk = Chunk {
             names: Vec::new(),
             rows: Vec::with_capacity(expected),
             ids: Vec::with_capacity(expected),
+            at: Vec::with_capacity(expected),
         };
+        let mut names = Names::new();
+        let mut fields: [&[u8]; 8] = [&[]; 8];
+        let mut from = 0;
+        while from < piece.len() {
+            let end = memchr::memchr(b'\n', &piece[from..]).map_or(piece.len(), |i| from + i);
+            let mut line = &piece[from..end];
+            let at = (offset + from) as u64;
+            from = end + 1;
+            if let Some(l) = line.strip_suffix(b"\r") {
+                line = l;
+            }
+            if line.is_empty() {
+                continue;
+            }
+            let fail = |m: String| csv_error(path, line_of(path, at), m);
+            let mut n = 0;
+            for field in line.split(|&b| b == b',') {
+                if n < fields.len() {
+                    fields[n] = field;
+                }
+                n += 1;
+            }
+            if n != self.columns {
+                return Err(fail(format!(
+                    "this row has {n} fields, the header has {}",
+                    self.columns
+                )));
+            }
+            let name = Cow::Borrowed(fields[0].trim_ascii());
+            self.add(&mut chunk, &mut names, name, &fields[..n], at)
+                .map_err(fail)?;
+        }
+        Ok(chunk)
+    }
+
+    /// Anything else, through the csv crate.
+    fn csv_chunk<'a>(&self, offset: usize, piece: &'a [u8]) -> Result<Chunk<'a>> {
+        let path = self.path;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(piece);
+        let mut chunk = Chunk {
+            names: Vec::new(),
+            rows: Vec::new(),
+            ids: Vec::new(),
+            at: Vec::new(),
+        };
+        let mut names = Names::new();
         let mut record = csv::ByteRecord::new();
-        let mut last: Option<(Vec<u8>, u32)> = None;
         loop {
             match reader.read_byte_record(&mut record) {
                 Ok(true) => {}
@@ -231,36 +397,34 @@ impl Parser<'_> {
                     self.columns
                 )));
             }
-            let name = record[0].trim_ascii();
-            if name.is_empty() {
-                return Err(fail("the tenant name is empty".into()));
-            }
-            // Rows of one tenant usually come together: skip the lookup for them.
-            let id = match &last {
-                Some((n, id)) if n == name => *id,
-                _ => {
-                    let text = std::str::from_utf8(name)
-                        .map_err(|_| fail("this row is not valid UTF-8 text".into()))?;
-                    let id = match ids.get(text) {
-                        Some(id) => *id,
-                        None => {
-                            chunk.names.push(text.to_string());
-                            let id = (chunk.names.len() - 1) as u32;
-                            ids.insert(text.to_string(), id);
-                            id
-                        }
-                    };
-                    last = Some((name.to_vec(), id));
-                    id
-                }
-            };
-            chunk.rows.push(self.row(&record).map_err(fail)?);
-            chunk.ids.push(id);
+            let fields: Vec<&[u8]> = record.iter().collect();
+            let name = Cow::Owned(fields[0].trim_ascii().to_vec());
+            self.add(&mut chunk, &mut names, name, &fields, at)
+                .map_err(fail)?;
         }
         Ok(chunk)
     }
 
-    fn row(&self, record: &csv::ByteRecord) -> std::result::Result<HistoryRow, String> {
+    /// Adds one record's row to the chunk.
+    fn add<'a>(
+        &self,
+        chunk: &mut Chunk<'a>,
+        names: &mut Names<'a>,
+        name: Cow<'a, [u8]>,
+        fields: &[&[u8]],
+        at: u64,
+    ) -> std::result::Result<(), String> {
+        if name.is_empty() {
+            return Err("the tenant name is empty".into());
+        }
+        let id = names.id(name, &mut chunk.names)?;
+        chunk.rows.push(self.row(fields)?);
+        chunk.ids.push(id);
+        chunk.at.push(at);
+        Ok(())
+    }
+
+    fn row(&self, record: &[&[u8]]) -> std::result::Result<HistoryRow, String> {
         let field = |i: usize| record[i].trim_ascii();
         let text = |i: usize| {
             std::str::from_utf8(field(i))
@@ -339,34 +503,6 @@ fn fast_cents(b: &[u8]) -> Option<i64> {
     };
     let total = units.checked_mul(100)? + cents;
     (total <= MAX_LEVEL.mantissa() as u64 * 100).then_some(total as i64)
-}
-
-/// Finds the two rows of a duplicate tenant and month, for a message naming both lines.
-fn duplicate(path: &Path, bytes: &[u8], columns: usize, tenant: &str, month: Month) -> Error {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(bytes);
-    let mut lines = Vec::new();
-    let mut record = csv::StringRecord::new();
-    while let Ok(true) = reader.read_record(&mut record) {
-        if record.len() == columns
-            && &record[0] == tenant
-            && record[1].parse::<Month>().ok() == Some(month)
-        {
-            lines.push(line_of(path, record.position().map_or(0, |p| p.byte())));
-        }
-    }
-    let (first, second) = (
-        lines.first().copied().unwrap_or(0),
-        lines.get(1).copied().unwrap_or(0),
-    );
-    csv_error(
-        path,
-        second,
-        format!("tenant \"{tenant}\" has a second row for {month} (the first is on line {first})"),
-    )
 }
 
 #[cfg(test)]
