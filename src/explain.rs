@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::facts::{Facts, Standing, standing};
+use crate::facts::{Facts, FactsBuf, Standing, standing};
 use crate::month::Month;
 use crate::rules::{PathId, Ruleset};
 use crate::scenario::{HeldCert, Scenario};
@@ -144,11 +144,12 @@ pub fn scan_tenants<T: Send>(
             || {
                 (
                     TenantBands::new(facts.months),
+                    facts.buffer(),
                     vec![Snapshot::default(); index.len()],
                 )
             },
-            |(bands, at), t| {
-                snapshots(facts, &tests, bands, t, &index, at);
+            |(bands, buf, at), t| {
+                snapshots(facts, &tests, (bands, buf), t, &index, at);
                 look(t, at)
             },
         )
@@ -800,12 +801,12 @@ fn read_tenants_of(
         .iter()
         .map(|m| m.since(facts.origin) as usize)
         .collect();
-    let mut bands = TenantBands::new(facts.months);
+    let (mut bands, mut buf) = (TenantBands::new(facts.months), facts.buffer());
     tenants
         .iter()
         .map(|&t| {
             let mut at = vec![Snapshot::default(); index.len()];
-            snapshots(facts, &tests, &mut bands, t, &index, &mut at);
+            snapshots(facts, &tests, (&mut bands, &mut buf), t, &index, &mut at);
             TenantView { tenant: t, at }
         })
         .collect()
@@ -815,12 +816,12 @@ fn read_tenants_of(
 fn snapshots(
     facts: &Facts,
     tests: &BandTests,
-    bands: &mut TenantBands,
+    (bands, buf): (&mut TenantBands, &mut FactsBuf),
     t: usize,
     index: &[usize],
     at: &mut [Snapshot],
 ) {
-    let f = facts.tenant(t);
+    let f = facts.tenant(t, buf);
     let from = index.iter().copied().min().unwrap_or(23);
     bands.fill(f, tests, from - 12);
     for (s, &i) in at.iter_mut().zip(index) {

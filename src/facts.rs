@@ -7,6 +7,7 @@
 //! not count (RULES.md §3).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
@@ -14,27 +15,81 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::error::{Error, Result};
 use crate::month::Month;
+use crate::scenario::History;
 use crate::scenario::import::{AssocCell, HistoryRow};
 use crate::scenario::model::MAX_LEVEL;
 use crate::scenario::{Change, ChangeOp, Scenario, Target, Tenant};
 
-/// `seats[t * months + i]` is tenant t's fact in month `origin + i`; likewise the others.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Every tenant's monthly facts over `origin ..= origin + months - 1`.
+///
+/// Imported tenants that no change touches, usually nearly all of a big history, are
+/// not stored: their facts are expanded from their history rows each time they are read,
+/// into the reader's [`FactsBuf`]. That is cheaper than writing them all to fresh memory
+/// once, and it leaves the history as the only large thing in memory. The others
+/// (declared tenants, and imported ones with changes) are simulated once and stored.
+#[derive(Debug, Clone)]
 pub struct Facts {
     pub origin: Month,
     pub months: usize,
     pub tenants: usize,
-    pub seats: Vec<u32>,
-    pub active: Vec<u32>,
+    history: Option<Arc<History>>,
+    window: Window,
+    /// Per tenant, its row in the stored arrays, or [`EXPANDED`].
+    slot: Vec<u32>,
+    stored: Columns,
+}
+
+/// Not stored: expanded from the history rows when read.
+const EXPANDED: u32 = u32::MAX;
+
+/// `seats[k * months + i]` is stored tenant k's fact in month `origin + i`; likewise the others.
+#[derive(Debug, Clone, Default)]
+struct Columns {
+    seats: Vec<u32>,
+    active: Vec<u32>,
     /// Security ACR in whole cents: exact, and integer-fast for the TTM sums.
-    pub acr_cents: Vec<i64>,
+    acr_cents: Vec<i64>,
     /// Whether the Azure side counts in the month (a customer, with a counting
     /// association). RULES.md §3: when it does not, the tenant is in no Azure band that
     /// month, whatever ACR earlier months left in its TTM.
-    pub azure_counts: Vec<bool>,
+    azure_counts: Vec<bool>,
 }
 
-/// One tenant's rows of [`Facts`].
+impl Columns {
+    fn zeroed(len: usize) -> Columns {
+        Columns {
+            seats: vec![0; len],
+            active: vec![0; len],
+            acr_cents: vec![0; len],
+            azure_counts: vec![false; len],
+        }
+    }
+
+    fn out(&mut self) -> Out<'_> {
+        Out {
+            seats: &mut self.seats,
+            active: &mut self.active,
+            acr: &mut self.acr_cents,
+            azure_counts: &mut self.azure_counts,
+            standing: None,
+        }
+    }
+
+    fn range(&self, r: std::ops::Range<usize>) -> TenantFacts<'_> {
+        TenantFacts {
+            seats: &self.seats[r.clone()],
+            active: &self.active[r.clone()],
+            acr_cents: &self.acr_cents[r.clone()],
+            azure_counts: &self.azure_counts[r],
+        }
+    }
+}
+
+/// A reader's buffer for one tenant's facts (see [`Facts::tenant`]).
+#[derive(Debug, Clone)]
+pub struct FactsBuf(Columns);
+
+/// One tenant's facts, month by month from the facts' origin.
 #[derive(Debug, Clone, Copy)]
 pub struct TenantFacts<'a> {
     pub seats: &'a [u32],
@@ -43,68 +98,116 @@ pub struct TenantFacts<'a> {
     pub azure_counts: &'a [bool],
 }
 
+/// One tenant's facts, copied out (for tests and small reports).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantFactsOwned {
+    pub seats: Vec<u32>,
+    pub active: Vec<u32>,
+    pub acr_cents: Vec<i64>,
+    pub azure_counts: Vec<bool>,
+}
+
 impl Facts {
-    pub fn tenant(&self, t: usize) -> TenantFacts<'_> {
-        let r = t * self.months..(t + 1) * self.months;
-        TenantFacts {
-            seats: &self.seats[r.clone()],
-            active: &self.active[r.clone()],
-            acr_cents: &self.acr_cents[r.clone()],
-            azure_counts: &self.azure_counts[r],
+    /// A buffer for reading one tenant at a time; each reading thread keeps its own.
+    pub fn buffer(&self) -> FactsBuf {
+        FactsBuf(Columns::zeroed(self.months))
+    }
+
+    /// Tenant `t`'s facts, read from storage or expanded into `buf`.
+    #[inline]
+    pub fn tenant<'a>(&'a self, t: usize, buf: &'a mut FactsBuf) -> TenantFacts<'a> {
+        match self.slot[t] {
+            EXPANDED => {
+                let rows = self.history.as_ref().expect("imported tenant").rows_of(t);
+                let b = &mut buf.0;
+                b.seats.fill(0);
+                b.active.fill(0);
+                b.acr_cents.fill(0);
+                b.azure_counts.fill(false);
+                history_unchanged(rows, self.window, b.out());
+                b.range(0..self.months)
+            }
+            k => {
+                let k = k as usize;
+                self.stored.range(k * self.months..(k + 1) * self.months)
+            }
         }
     }
 
-    /// Expands `scenario` into facts for every tenant over `origin ..= last`.
+    /// Tenant `t`'s facts, copied out.
+    pub fn tenant_owned(&self, t: usize) -> TenantFactsOwned {
+        let mut buf = self.buffer();
+        let f = self.tenant(t, &mut buf);
+        TenantFactsOwned {
+            seats: f.seats.to_vec(),
+            active: f.active.to_vec(),
+            acr_cents: f.acr_cents.to_vec(),
+            azure_counts: f.azure_counts.to_vec(),
+        }
+    }
+
+    /// How many tenants are simulated and stored rather than expanded when read.
+    pub fn stored_tenants(&self) -> usize {
+        self.stored.seats.len() / self.months.max(1)
+    }
+
+    /// Prepares `scenario`'s facts for every tenant over `origin ..= last`: simulates and
+    /// stores the tenants that need it, checking their changes.
     pub fn build(scenario: &Scenario, origin: Month, last: Month) -> Result<Facts> {
         let months = (last.since(origin) + 1).max(0) as usize;
         let tenants = scenario.tenant_count();
-        let mut facts = Facts {
-            origin,
-            months,
-            tenants,
-            seats: vec![0; tenants * months],
-            active: vec![0; tenants * months],
-            acr_cents: vec![0; tenants * months],
-            azure_counts: vec![false; tenants * months],
-        };
-        if months == 0 {
-            return Ok(facts);
-        }
         let plan = ChangePlan::new(scenario);
         let window = Window {
             origin,
             last,
             projection_end: scenario.end(),
         };
-        let failure = facts
-            .seats
-            .par_chunks_mut(months)
-            .zip(facts.active.par_chunks_mut(months))
-            .zip(facts.acr_cents.par_chunks_mut(months))
-            .zip(facts.azure_counts.par_chunks_mut(months))
-            .enumerate()
-            .filter_map(|(t, (((seats, active), acr), azure_counts))| {
-                let out = Out {
-                    seats,
-                    active,
-                    acr,
-                    azure_counts,
-                    standing: None,
-                };
-                let changes = plan.for_tenant(t as u32, &scenario.changes);
-                let source = source(scenario, t);
-                let result = match (&source, changes.is_empty()) {
-                    (Source::History(rows), true) => {
-                        history_unchanged(rows, window, out);
-                        Ok(())
-                    }
-                    _ => simulate(&source, &changes, window, out),
-                };
-                result.err().map(|m| (t, m))
-            })
-            .min_by_key(|(t, _)| *t);
+        let history_len = scenario.history_len();
+        // Imported tenants without changes are expanded when read; the rest are stored.
+        let mut slot = vec![EXPANDED; tenants];
+        let mut simulated: Vec<usize> = Vec::new();
+        for (t, s) in slot.iter_mut().enumerate() {
+            if t >= history_len || plan.touches(t as u32) {
+                *s = simulated.len() as u32;
+                simulated.push(t);
+            }
+        }
+        let mut stored = Columns::zeroed(simulated.len() * months);
+        let failure = if months == 0 {
+            None
+        } else {
+            stored
+                .seats
+                .par_chunks_mut(months)
+                .zip(stored.active.par_chunks_mut(months))
+                .zip(stored.acr_cents.par_chunks_mut(months))
+                .zip(stored.azure_counts.par_chunks_mut(months))
+                .zip(simulated.par_iter())
+                .filter_map(|((((seats, active), acr), azure_counts), &t)| {
+                    let out = Out {
+                        seats,
+                        active,
+                        acr,
+                        azure_counts,
+                        standing: None,
+                    };
+                    let changes = plan.for_tenant(t as u32, &scenario.changes);
+                    simulate(&source(scenario, t), &changes, window, out)
+                        .err()
+                        .map(|m| (t, m))
+                })
+                .min_by_key(|(t, _)| *t)
+        };
         match failure {
-            None => Ok(facts),
+            None => Ok(Facts {
+                origin,
+                months,
+                tenants,
+                history: scenario.history.as_ref().map(|(_, h)| h.clone()),
+                window,
+                slot,
+                stored,
+            }),
             Some((t, message)) => Err(Error::Input(
                 message.replace("{tenant}", scenario.tenant_name(t)),
             )),
@@ -112,7 +215,7 @@ impl Facts {
     }
 }
 
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 struct Window {
     origin: Month,
     last: Month,
@@ -205,6 +308,11 @@ impl ChangePlan {
             }
         }
         plan
+    }
+
+    /// Whether any change applies to the tenant.
+    fn touches(&self, tenant: u32) -> bool {
+        !self.all.is_empty() || self.specific.contains_key(&tenant)
     }
 
     /// The tenant's changes in file order.

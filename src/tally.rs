@@ -9,7 +9,7 @@ use std::ops::AddAssign;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::facts::{Facts, TenantFacts};
+use crate::facts::{Facts, FactsBuf, TenantFacts};
 use crate::month::Month;
 use crate::rules::{IntBand, PathId, PathRules, Ruleset};
 
@@ -240,12 +240,18 @@ pub fn tally(facts: &Facts, rules: &Ruleset, first: Month, last: Month) -> Vec<[
     let offset = offset as usize;
 
     let fold = |mut acc: Scratch, t: usize| {
-        acc.add_tenant(facts.tenant(t), &tests, offset);
+        let Scratch {
+            tallies,
+            bands,
+            buf,
+        } = &mut acc;
+        add_tenant(tallies, bands, facts.tenant(t, buf), &tests, offset);
         acc
     };
     let scratch = || Scratch {
         tallies: vec![[Tally::default(); 2]; count],
         bands: TenantBands::new(facts.months),
+        buf: facts.buffer(),
     };
     (0..facts.tenants)
         .into_par_iter()
@@ -268,20 +274,26 @@ pub fn tally(facts: &Facts, rules: &Ruleset, first: Month, last: Month) -> Vec<[
 struct Scratch {
     tallies: Vec<[Tally; 2]>,
     bands: TenantBands,
+    buf: FactsBuf,
 }
 
-impl Scratch {
-    fn add_tenant(&mut self, f: TenantFacts<'_>, tests: &BandTests, offset: usize) {
-        // Bands are needed from a year before the first tallied month (stays-SMB looks a
-        // year back).
-        self.bands.fill(f, tests, offset - 12);
-        for (k, slot) in self.tallies.iter_mut().enumerate() {
-            let i = offset + k;
-            let ttm = self.bands.ttm_cents(i);
-            for path in PathId::ALL {
-                let m = self.bands.membership(f, tests, path, i);
-                slot[path.index()].add(m, ttm, f.active[i]);
-            }
+/// Adds one tenant's months to a worker's running tallies.
+fn add_tenant(
+    tallies: &mut [[Tally; 2]],
+    bands: &mut TenantBands,
+    f: TenantFacts<'_>,
+    tests: &BandTests,
+    offset: usize,
+) {
+    // Bands are needed from a year before the first tallied month (stays-SMB looks a
+    // year back).
+    bands.fill(f, tests, offset - 12);
+    for (k, slot) in tallies.iter_mut().enumerate() {
+        let i = offset + k;
+        let ttm = bands.ttm_cents(i);
+        for path in PathId::ALL {
+            let m = bands.membership(f, tests, path, i);
+            slot[path.index()].add(m, ttm, f.active[i]);
         }
     }
 }

@@ -134,7 +134,7 @@ pub fn read_history(path: &Path, rules: &Ruleset) -> Result<History> {
             }
         })
         .collect();
-    let mut chunks: Vec<Chunk<'_>> = chunks.into_iter().collect::<Result<_>>()?;
+    let chunks: Vec<Chunk<'_>> = chunks.into_iter().collect::<Result<_>>()?;
 
     let total: usize = chunks.iter().map(|c| c.rows.len()).sum();
     if total == 0 {
@@ -144,39 +144,36 @@ pub fn read_history(path: &Path, rules: &Ruleset) -> Result<History> {
         )));
     }
     // Tenant ids follow first appearance in the file (pieces are merged in file order).
-    let chunk_names: Vec<Vec<Cow<'_, [u8]>>> = chunks
-        .iter_mut()
-        .map(|c| std::mem::take(&mut c.names))
-        .collect();
-    let mut index: FxHashMap<&[u8], u32> = FxHashMap::default();
-    let mut names: Vec<&[u8]> = Vec::new();
-    for (chunk, local) in chunks.iter_mut().zip(&chunk_names) {
-        let remap: Vec<u32> = local
-            .iter()
+    let mut index: FxHashMap<Cow<'_, [u8]>, u32> = FxHashMap::default();
+    let mut names: Vec<String> = Vec::new();
+    let mut parsed: Vec<(Vec<HistoryRow>, Vec<u32>)> = Vec::with_capacity(chunks.len());
+    for chunk in chunks {
+        let remap: Vec<u32> = chunk
+            .names
+            .into_iter()
             .map(|n| {
-                *index.entry(&**n).or_insert_with(|| {
-                    names.push(n);
+                *index.entry(n).or_insert_with_key(|n| {
+                    // Checked as UTF-8 where it was first met.
+                    names.push(String::from_utf8_lossy(n).into_owned());
                     (names.len() - 1) as u32
                 })
             })
             .collect();
-        for id in &mut chunk.ids {
+        let mut ids = chunk.ids;
+        for id in &mut ids {
             *id = remap[*id as usize];
         }
+        parsed.push((chunk.rows, ids));
     }
     drop(index);
-    // Names were checked as UTF-8 where they were first met.
-    let names: Vec<String> = names
-        .iter()
-        .map(|n| String::from_utf8_lossy(n).into_owned())
-        .collect();
-    drop(chunk_names);
+    // The file is no longer needed: the rows and names are owned.
+    drop(bytes);
 
     // Group rows by tenant with a counting sort (tenants are dense ids), keeping file
-    // order within a tenant; then order each tenant's few rows by month.
+    // order within a tenant, then order each tenant's few rows by month.
     let mut starts = vec![0usize; names.len() + 1];
-    for chunk in &chunks {
-        for &id in &chunk.ids {
+    for (_, ids) in &parsed {
+        for &id in ids {
             starts[id as usize + 1] += 1;
         }
     }
@@ -185,60 +182,73 @@ pub fn read_history(path: &Path, rules: &Ruleset) -> Result<History> {
     }
     let mut cursor = starts[..names.len()].to_vec();
     let mut rows = vec![HistoryRow::default(); total];
-    let mut lines: Vec<u64> = vec![0; total];
-    for chunk in chunks {
-        for ((row, &id), &line) in chunk.rows.iter().zip(&chunk.ids).zip(&chunk.at) {
+    for (chunk_rows, ids) in parsed {
+        for (row, &id) in chunk_rows.iter().zip(&ids) {
             let slot = &mut cursor[id as usize];
             rows[*slot] = *row;
-            lines[*slot] = line;
             *slot += 1;
         }
     }
-    let mut by_tenant: Vec<(&mut [HistoryRow], &mut [u64])> = Vec::with_capacity(names.len());
-    let (mut rest, mut rest_at) = (&mut rows[..], &mut lines[..]);
+    drop(cursor);
+    let mut by_tenant: Vec<&mut [HistoryRow]> = Vec::with_capacity(names.len());
+    let mut rest = &mut rows[..];
     for t in 0..names.len() {
-        let n = starts[t + 1] - starts[t];
-        let (head, tail) = rest.split_at_mut(n);
-        let (head_at, tail_at) = rest_at.split_at_mut(n);
-        by_tenant.push((head, head_at));
-        (rest, rest_at) = (tail, tail_at);
+        let (head, tail) = rest.split_at_mut(starts[t + 1] - starts[t]);
+        by_tenant.push(head);
+        rest = tail;
     }
+    // A stable sort keeps file order among rows of one month, so a duplicate's second
+    // row follows its first.
     let duplicate = by_tenant
         .into_par_iter()
         .enumerate()
-        .filter_map(|(t, (rows, at))| {
+        .filter_map(|(t, rows)| {
             if !rows.windows(2).all(|w| w[0].month <= w[1].month) {
-                let mut order: Vec<usize> = (0..rows.len()).collect();
-                order.sort_by_key(|&i| (rows[i].month, at[i]));
-                let sorted: Vec<(HistoryRow, u64)> =
-                    order.iter().map(|&i| (rows[i], at[i])).collect();
-                for (k, (row, line)) in sorted.into_iter().enumerate() {
-                    rows[k] = row;
-                    at[k] = line;
-                }
+                rows.sort_by_key(|r| r.month);
             }
             (1..rows.len())
                 .find(|&i| rows[i - 1].month == rows[i].month)
-                .map(|i| (t, rows[i].month, at[i - 1], at[i]))
+                .map(|i| (t, rows[i].month))
         })
-        .min_by_key(|&(_, _, first, second)| (second.max(first), first.min(second)));
-    if let Some((t, month, first, second)) = duplicate {
-        let (first, second) = (first.min(second), first.max(second));
-        return Err(csv_error(
-            path,
-            line_of(path, second),
-            format!(
-                "tenant \"{}\" has a second row for {month} (the first is on line {})",
-                names[t],
-                line_of(path, first)
-            ),
-        ));
+        .min();
+    if let Some((t, month)) = duplicate {
+        return Err(duplicate_error(path, columns, &names[t], month));
     }
     Ok(History {
         names,
         rows,
         starts,
     })
+}
+
+/// Finds the two rows of a duplicate tenant and month, for a message naming both lines.
+/// Only on this error path is the file read a second time.
+fn duplicate_error(path: &Path, columns: usize, tenant: &str, month: Month) -> Error {
+    let bytes = std::fs::read(path).unwrap_or_default();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(&bytes[..]);
+    let mut lines = Vec::new();
+    let mut record = csv::StringRecord::new();
+    while let Ok(true) = reader.read_record(&mut record) {
+        if record.len() == columns
+            && &record[0] == tenant
+            && record[1].parse::<Month>().ok() == Some(month)
+        {
+            lines.push(line_of(path, record.position().map_or(0, |p| p.byte())));
+        }
+    }
+    let (first, second) = (
+        lines.first().copied().unwrap_or(0),
+        lines.get(1).copied().unwrap_or(0),
+    );
+    csv_error(
+        path,
+        second,
+        format!("tenant \"{tenant}\" has a second row for {month} (the first is on line {first})"),
+    )
 }
 
 /// Splits `body` into about `parts` pieces, each ending at a line end.
@@ -258,13 +268,11 @@ fn split_at_lines(body: &[u8], offset: usize, parts: usize) -> Vec<(usize, &[u8]
 }
 
 /// One piece of the file, parsed: its tenants in order of first appearance (as they are
-/// written in the file), its rows, each row's tenant as an index into `names`, and each
-/// row's byte offset in the file (for messages).
+/// written in the file), its rows, and each row's tenant as an index into `names`.
 struct Chunk<'a> {
     names: Vec<Cow<'a, [u8]>>,
     rows: Vec<HistoryRow>,
     ids: Vec<u32>,
-    at: Vec<u64>,
 }
 
 struct Parser<'a> {
@@ -323,7 +331,6 @@ impl Parser<'_> {
             names: Vec::new(),
             rows: Vec::with_capacity(expected),
             ids: Vec::with_capacity(expected),
-            at: Vec::with_capacity(expected),
         };
         let mut names = Names::new();
         let mut fields: [&[u8]; 8] = [&[]; 8];
@@ -354,7 +361,7 @@ impl Parser<'_> {
                 )));
             }
             let name = Cow::Borrowed(fields[0].trim_ascii());
-            self.add(&mut chunk, &mut names, name, &fields[..n], at)
+            self.add(&mut chunk, &mut names, name, &fields[..n])
                 .map_err(fail)?;
         }
         Ok(chunk)
@@ -371,7 +378,6 @@ impl Parser<'_> {
             names: Vec::new(),
             rows: Vec::new(),
             ids: Vec::new(),
-            at: Vec::new(),
         };
         let mut names = Names::new();
         let mut record = csv::ByteRecord::new();
@@ -399,7 +405,7 @@ impl Parser<'_> {
             }
             let fields: Vec<&[u8]> = record.iter().collect();
             let name = Cow::Owned(fields[0].trim_ascii().to_vec());
-            self.add(&mut chunk, &mut names, name, &fields, at)
+            self.add(&mut chunk, &mut names, name, &fields)
                 .map_err(fail)?;
         }
         Ok(chunk)
@@ -412,7 +418,6 @@ impl Parser<'_> {
         names: &mut Names<'a>,
         name: Cow<'a, [u8]>,
         fields: &[&[u8]],
-        at: u64,
     ) -> std::result::Result<(), String> {
         if name.is_empty() {
             return Err("the tenant name is empty".into());
@@ -420,7 +425,6 @@ impl Parser<'_> {
         let id = names.id(name, &mut chunk.names)?;
         chunk.rows.push(self.row(fields)?);
         chunk.ids.push(id);
-        chunk.at.push(at);
         Ok(())
     }
 

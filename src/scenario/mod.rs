@@ -8,6 +8,7 @@ pub mod model;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -38,7 +39,7 @@ pub struct Scenario {
     pub rules: Ruleset,
     pub people: Vec<Person>,
     /// Imported tenants (ids `0..history.names.len()`).
-    pub history: Option<(PathBuf, History)>,
+    pub history: Option<(PathBuf, Arc<History>)>,
     /// Declared tenants after `count` expansion (ids follow the imported ones).
     pub tenants: Vec<Tenant>,
     pub changes: Vec<Change>,
@@ -238,13 +239,20 @@ fn resolve(merged: Merged, rules_override: Option<&Path>) -> Result<Scenario> {
     let history = match &merged.history {
         Some(s) => Some((
             s.path.clone(),
-            load_setting(&merged, s, "history", |p| history::read_history(p, &rules))?,
+            Arc::new(load_setting(&merged, s, "history", |p| {
+                history::read_history(p, &rules)
+            })?),
         )),
         None => None,
     };
     let people = resolve_people(&merged, &rules)?;
-    let tenants = resolve_tenants(&merged, &rules, history.as_ref().map(|(_, h)| h))?;
-    let changes = resolve_changes(&merged, &rules, history.as_ref().map(|(_, h)| h), &tenants)?;
+    let tenants = resolve_tenants(&merged, &rules, history.as_ref().map(|(_, h)| &**h))?;
+    let changes = resolve_changes(
+        &merged,
+        &rules,
+        history.as_ref().map(|(_, h)| &**h),
+        &tenants,
+    )?;
 
     let files: Vec<PathBuf> = merged
         .layers
