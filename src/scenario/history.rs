@@ -281,38 +281,69 @@ struct Parser<'a> {
     columns: usize,
 }
 
+/// A tenant name as a hash key. Names are short, so equality compares machine words
+/// inline instead of calling `memcmp`: the lookup runs once per row of the file.
+#[derive(Debug, Clone, Copy)]
+struct Key<'a>(&'a [u8]);
+
+impl PartialEq for Key<'_> {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (self.0, other.0);
+        if a.len() != b.len() {
+            return false;
+        }
+        let word =
+            |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8 bytes"));
+        match a.len() {
+            // Two overlapping words cover 8..=16 bytes.
+            8..=16 => word(a, 0) == word(b, 0) && word(a, a.len() - 8) == word(b, b.len() - 8),
+            _ => a == b,
+        }
+    }
+}
+
+impl Eq for Key<'_> {}
+
+impl std::hash::Hash for Key<'_> {
+    #[inline]
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write(self.0);
+    }
+}
+
 /// Looks names up in one piece, skipping the lookup while rows of one tenant come together.
 struct Names<'a> {
-    ids: FxHashMap<Cow<'a, [u8]>, u32>,
-    last: Option<(Cow<'a, [u8]>, u32)>,
+    ids: FxHashMap<Key<'a>, u32>,
+    last: Option<(&'a [u8], u32)>,
 }
 
 impl<'a> Names<'a> {
-    fn new() -> Names<'a> {
+    fn with_capacity(n: usize) -> Names<'a> {
         Names {
-            ids: FxHashMap::default(),
+            ids: FxHashMap::with_capacity_and_hasher(n, Default::default()),
             last: None,
         }
     }
 
     fn id(
         &mut self,
-        name: Cow<'a, [u8]>,
-        names: &mut Vec<Cow<'a, [u8]>>,
+        name: &'a [u8],
+        names: &mut Vec<&'a [u8]>,
     ) -> std::result::Result<u32, String> {
-        if let Some((n, id)) = &self.last
-            && **n == *name
+        if let Some((n, id)) = self.last
+            && Key(n) == Key(name)
         {
-            return Ok(*id);
+            return Ok(id);
         }
-        let id = match self.ids.get(&*name) {
+        let id = match self.ids.get(&Key(name)) {
             Some(id) => *id,
             None => {
-                std::str::from_utf8(&name)
+                std::str::from_utf8(name)
                     .map_err(|_| "this row is not valid UTF-8 text".to_string())?;
-                names.push(name.clone());
+                names.push(name);
                 let id = (names.len() - 1) as u32;
-                self.ids.insert(name.clone(), id);
+                self.ids.insert(Key(name), id);
                 id
             }
         };
@@ -332,7 +363,8 @@ impl Parser<'_> {
             rows: Vec::with_capacity(expected),
             ids: Vec::with_capacity(expected),
         };
-        let mut names = Names::new();
+        let mut names = Names::with_capacity(expected / 8);
+        let mut local: Vec<&[u8]> = Vec::new();
         let mut fields: [&[u8]; 8] = [&[]; 8];
         let mut from = 0;
         while from < piece.len() {
@@ -360,10 +392,15 @@ impl Parser<'_> {
                     self.columns
                 )));
             }
-            let name = Cow::Borrowed(fields[0].trim_ascii());
-            self.add(&mut chunk, &mut names, name, &fields[..n])
-                .map_err(fail)?;
+            let name = fields[0].trim_ascii();
+            if name.is_empty() {
+                return Err(fail("the tenant name is empty".into()));
+            }
+            let id = names.id(name, &mut local).map_err(fail)?;
+            chunk.rows.push(self.row(&fields[..n]).map_err(fail)?);
+            chunk.ids.push(id);
         }
+        chunk.names = local.into_iter().map(Cow::Borrowed).collect();
         Ok(chunk)
     }
 
@@ -379,7 +416,7 @@ impl Parser<'_> {
             rows: Vec::new(),
             ids: Vec::new(),
         };
-        let mut names = Names::new();
+        let mut ids: FxHashMap<Vec<u8>, u32> = FxHashMap::default();
         let mut record = csv::ByteRecord::new();
         loop {
             match reader.read_byte_record(&mut record) {
@@ -404,28 +441,25 @@ impl Parser<'_> {
                 )));
             }
             let fields: Vec<&[u8]> = record.iter().collect();
-            let name = Cow::Owned(fields[0].trim_ascii().to_vec());
-            self.add(&mut chunk, &mut names, name, &fields)
-                .map_err(fail)?;
+            let name = fields[0].trim_ascii();
+            if name.is_empty() {
+                return Err(fail("the tenant name is empty".into()));
+            }
+            let id = match ids.get(name) {
+                Some(id) => *id,
+                None => {
+                    std::str::from_utf8(name)
+                        .map_err(|_| fail("this row is not valid UTF-8 text".into()))?;
+                    chunk.names.push(Cow::Owned(name.to_vec()));
+                    let id = (chunk.names.len() - 1) as u32;
+                    ids.insert(name.to_vec(), id);
+                    id
+                }
+            };
+            chunk.rows.push(self.row(&fields).map_err(fail)?);
+            chunk.ids.push(id);
         }
         Ok(chunk)
-    }
-
-    /// Adds one record's row to the chunk.
-    fn add<'a>(
-        &self,
-        chunk: &mut Chunk<'a>,
-        names: &mut Names<'a>,
-        name: Cow<'a, [u8]>,
-        fields: &[&[u8]],
-    ) -> std::result::Result<(), String> {
-        if name.is_empty() {
-            return Err("the tenant name is empty".into());
-        }
-        let id = names.id(name, &mut chunk.names)?;
-        chunk.rows.push(self.row(fields)?);
-        chunk.ids.push(id);
-        Ok(())
     }
 
     fn row(&self, record: &[&[u8]]) -> std::result::Result<HistoryRow, String> {
