@@ -1,10 +1,12 @@
 //! One integration test binary (built once, fast to link), one module per concern.
 
 mod bad_input;
+mod causes;
 mod charts;
 mod cli;
 mod designation;
 mod explain;
+mod explain_cli;
 mod scale;
 mod scoring;
 mod support;
