@@ -5,12 +5,14 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::explain::{Named, cents_usd, who_lowered};
+use crate::explain::{Named, Question, cents_usd, who_lowered};
 use crate::facts::Facts;
 use crate::month::Month;
-use crate::rules::{PathId, Ruleset};
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::rules::{PathId, PathRules, Ruleset};
 use crate::scenario::Scenario;
-use crate::score::{Metric, PathScore, max_points};
+use crate::score::{Metric, PathScore, max_points, usage_side_points};
 
 /// How many names a cause's sentence carries before "and N more".
 pub const NAMES_IN_REASON: usize = 3;
@@ -40,11 +42,20 @@ pub struct Cause {
     pub who: Vec<Named>,
     /// How many there are in all.
     pub who_total: usize,
+    /// How [`who_lowered`] weighs a tenant's lost growth: a cent and a user, on the sides
+    /// whose points fell (see [`usage_weights`]).
+    #[serde(skip)]
+    pub weights: [i64; 2],
 }
 
 /// The metrics that lost points between two months, with the numbers behind the fall;
 /// [`name_causes`] adds the names.
-pub fn fallen(before: &PathScore, after: &PathScore, only: impl Fn(Metric) -> bool) -> Vec<Cause> {
+pub fn fallen(
+    rules: &PathRules,
+    before: &PathScore,
+    after: &PathScore,
+    only: impl Fn(Metric) -> bool,
+) -> Vec<Cause> {
     Metric::ALL
         .into_iter()
         .filter(|&m| after.points(m) < before.points(m) && only(m))
@@ -55,6 +66,7 @@ pub fn fallen(before: &PathScore, after: &PathScore, only: impl Fn(Metric) -> bo
             reason: in_numbers(metric, before, after),
             who: Vec::new(),
             who_total: 0,
+            weights: usage_weights(rules, before, after),
         })
         .collect()
 }
@@ -72,6 +84,31 @@ pub fn is_setback(
     let max = max_points(rules.paths.get(path), metric);
     after < before
         && (before - after >= max / Decimal::from(4) || (after.is_zero() && before > Decimal::ZERO))
+}
+
+/// Weights that put a tenant's lost growth in points: a cent counts `users_per_point`
+/// and a user `cents_per_point`, so both sides compare on one scale; a side whose points
+/// did not fall weighs nothing (losing growth there cost no points).
+fn usage_weights(rules: &PathRules, before: &PathScore, after: &PathScore) -> [i64; 2] {
+    let m = &rules.usage_growth;
+    let side = |s: &PathScore| {
+        usage_side_points(m, s.detail.azure_growth_cents, s.detail.m365_growth_users)
+    };
+    let (b, a) = (side(before), side(after));
+    let cents_per_point = (m.azure_usd_per_point.0 * Decimal::ONE_HUNDRED)
+        .round()
+        .to_i64()
+        .unwrap_or(i64::MAX)
+        .max(1);
+    let users_per_point = m.m365_users_per_point.0 as i64;
+    let (azure, m365) = (a.0 < b.0, a.1 < b.1);
+    match (azure, m365) {
+        (false, false) => [users_per_point, cents_per_point],
+        _ => [
+            if azure { users_per_point } else { 0 },
+            if m365 { cents_per_point } else { 0 },
+        ],
+    }
 }
 
 fn in_numbers(metric: Metric, before: &PathScore, after: &PathScore) -> String {
@@ -119,9 +156,16 @@ fn in_numbers(metric: Metric, before: &PathScore, after: &PathScore) -> String {
 
 /// Names the tenants and people behind every cause of `falls`, reading the facts once.
 pub fn name_causes(scenario: &Scenario, facts: &Facts, falls: &mut [&mut Drop]) {
-    let asked: Vec<(Month, PathId, Metric)> = falls
+    let asked: Vec<Question> = falls
         .iter()
-        .flat_map(|d| d.causes.iter().map(|c| (d.month, d.path, c.metric)))
+        .flat_map(|d| {
+            d.causes.iter().map(|c| Question {
+                month: d.month,
+                path: d.path,
+                metric: c.metric,
+                weights: c.weights,
+            })
+        })
         .collect();
     let mut lowered = who_lowered(scenario, facts, &asked, NAMES_KEPT).into_iter();
     for d in falls.iter_mut() {

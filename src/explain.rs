@@ -12,12 +12,12 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::facts::{Facts, FactsBuf, Standing, standing};
+use crate::facts::{Facts, FactsBuf, Standing, Standings};
 use crate::month::Month;
 use crate::rules::{PathId, Ruleset};
-use crate::scenario::{HeldCert, Scenario};
+use crate::scenario::{HeldCert, Scenario, last_counting_month};
 use crate::score::{Metric, PathScore, certification_points, score_path};
-use crate::skilling::StepCounts;
+use crate::skilling::{StepCounts, on_step};
 use crate::tally::{BandTests, Membership, Tally, TenantBands};
 
 /// The two sides of a metric (RULES.md §1), in the order `[azure, m365]`.
@@ -54,7 +54,7 @@ pub struct Snapshot {
 impl Snapshot {
     /// Which sides count for `metric` on `path`, `[azure, m365]`.
     pub fn sides(&self, path: PathId, metric: Metric) -> [bool; 2] {
-        counted_sides(self.member[path.index()], metric)
+        self.member[path.index()].sides(metric)
     }
 
     fn units(&self, path: PathId, metric: Metric) -> i64 {
@@ -64,15 +64,8 @@ impl Snapshot {
 
     /// Eligible ACR in cents and protected users this tenant adds to usage (RULES.md §7).
     pub fn usage(&self, path: PathId) -> (i64, i64) {
-        let m = self.member[path.index()];
-        (
-            if m.azure_usage() { self.ttm_cents } else { 0 },
-            if m.m365_customer() {
-                self.active as i64
-            } else {
-                0
-            },
-        )
+        let (cents, users) = self.member[path.index()].usage(self.ttm_cents, self.active);
+        (cents, users as i64)
     }
 
     fn is_blank(&self) -> bool {
@@ -81,16 +74,6 @@ impl Snapshot {
             && self.acr_cents == 0
             && self.ttm_cents == 0
             && self.member.iter().all(|m| m.is_empty())
-    }
-}
-
-/// The sides a membership counts on for a metric, `[azure, m365]`.
-pub fn counted_sides(m: Membership, metric: Metric) -> [bool; 2] {
-    match metric {
-        Metric::NetCustomerAdds => [m.azure_customer(), m.m365_customer()],
-        Metric::Deployments => [m.azure_deployment(), m.m365_deployment()],
-        Metric::UsageGrowth => [m.azure_usage(), m.m365_customer()],
-        Metric::IntermediateCertifications => [false, false],
     }
 }
 
@@ -290,7 +273,7 @@ pub fn explain(scenario: &Scenario, facts: &Facts, month: Month) -> Explanation 
             PathId::ALL.into_iter().any(|p| {
                 CUSTOMER_METRICS
                     .iter()
-                    .any(|&m| (v.at[0].units(p, m) > 0) != (v.at[1].units(p, m) > 0))
+                    .any(|&m| v.at[0].sides(p, m) != v.at[1].sides(p, m))
             })
         })
         .map(|v| v.tenant)
@@ -383,6 +366,23 @@ fn entry(
     let why = match change {
         Change::New => Some(reasons.gained(v, path, metric, then, now)),
         Change::Lost => Some(reasons.lost(v, path, metric, then, now)),
+        // Held, but counted on another side: that changes the net count too.
+        Change::Held if a != b => {
+            let mut parts = Vec::new();
+            if !side_changes(b, a).is_empty() {
+                parts.push(format!(
+                    "counts on one more side: {}",
+                    reasons.gained(v, path, metric, then, now)
+                ));
+            }
+            if !side_changes(a, b).is_empty() {
+                parts.push(format!(
+                    "counts on one side less: {}",
+                    reasons.lost(v, path, metric, then, now)
+                ));
+            }
+            Some(parts.join("; "))
+        }
         Change::Held => None,
     };
     let (gc_now, gu_now) = v.at[now].usage(path);
@@ -411,14 +411,7 @@ pub fn steps_in(scenario: &Scenario, month: Month) -> Vec<(u32, Vec<OnStep>)> {
                 .people
                 .iter()
                 .filter_map(|p| {
-                    let held: Vec<&HeldCert> = p
-                        .certs
-                        .iter()
-                        .filter(|c| {
-                            *rules.certifications[c.cert].step.get_ref() == step
-                                && c.counts_in(month)
-                        })
-                        .collect();
+                    let held: Vec<&HeldCert> = on_step(p, rules, step, month).collect();
                     if held.is_empty() {
                         return None;
                     }
@@ -447,6 +440,7 @@ pub fn steps_in(scenario: &Scenario, month: Month) -> Vec<(u32, Vec<OnStep>)> {
 /// Words for why a tenant gained or lost its place, from where it stood month by month.
 struct Reasons<'a> {
     scenario: &'a Scenario,
+    standings: Standings<'a>,
     origin: Month,
     last: Month,
     /// The months of the snapshots being compared, in snapshot order.
@@ -458,6 +452,7 @@ impl<'a> Reasons<'a> {
     fn new(scenario: &'a Scenario, origin: Month, last: Month) -> Reasons<'a> {
         Reasons {
             scenario,
+            standings: Standings::new(scenario),
             origin,
             last,
             months: Vec::new(),
@@ -468,19 +463,22 @@ impl<'a> Reasons<'a> {
     /// Works out where each of `tenants` stood, month by month (in parallel: there can be
     /// many in a big history).
     fn prepare(&mut self, tenants: &[usize]) {
-        let (scenario, origin, last) = (self.scenario, self.origin, self.last);
+        let (standings, origin, last) = (&self.standings, self.origin, self.last);
         let found: Vec<(usize, Vec<Standing>)> = tenants
             .par_iter()
-            .map(|&t| (t, standing(scenario, t, origin, last)))
+            .map(|&t| (t, standings.of(t, origin, last)))
             .collect();
         self.standing.extend(found);
     }
 
-    fn at(&self, t: usize, month: Month) -> Standing {
-        let i = month.since(self.origin);
-        self.standing
-            .get(&t)
-            .and_then(|s| usize::try_from(i).ok().and_then(|i| s.get(i)))
+    fn standing_of(&self, t: usize) -> &[Standing] {
+        self.standing.get(&t).map_or(&[], |s| s.as_slice())
+    }
+
+    fn at(&self, months: &[Standing], month: Month) -> Standing {
+        usize::try_from(month.since(self.origin))
+            .ok()
+            .and_then(|i| months.get(i))
             .copied()
             .unwrap_or_default()
     }
@@ -488,16 +486,17 @@ impl<'a> Reasons<'a> {
     /// The first month in `(from, to]` in which `test` holds.
     fn first(
         &self,
-        t: usize,
+        months: &[Standing],
         from: Month,
         to: Month,
         test: impl Fn(Standing) -> bool,
     ) -> Option<Month> {
         (1..=to.since(from))
             .map(|k| from + k)
-            .find(|&m| test(self.at(t, m)))
+            .find(|&m| test(self.at(months, m)))
     }
 
+    /// Why a tenant counts on `metric` in snapshot `now` on sides it did not in `then`.
     fn gained(
         &self,
         v: &TenantView,
@@ -507,11 +506,11 @@ impl<'a> Reasons<'a> {
         now: usize,
     ) -> String {
         let (m_then, m_now) = (self.months_at(then), self.months_at(now));
-        let t = v.tenant;
-        let (was, is) = (self.at(t, m_then), self.at(t, m_now));
+        let months = self.standing_of(v.tenant);
+        let (was, is) = (self.at(months, m_then), self.at(months, m_now));
         if !was.customer && is.customer {
             let won = self
-                .first(t, m_then, m_now, |s| s.customer)
+                .first(months, m_then, m_now, |s| s.customer)
                 .unwrap_or(m_now);
             return format!("won {won}");
         }
@@ -520,23 +519,28 @@ impl<'a> Reasons<'a> {
         let parts: Vec<String> = gained
             .into_iter()
             .map(|side| {
-                let (had, has) = (assoc(was, side), assoc(is, side));
-                if !had && has {
+                if !assoc(was, side) && assoc(is, side) {
                     let from = self
-                        .first(t, m_then, m_now, |s| assoc(s, side))
+                        .first(months, m_then, m_now, |s| assoc(s, side))
                         .unwrap_or(m_now);
-                    format!("{} association counts from {from}", side.label())
-                } else {
-                    format!(
-                        "grew into the band: {}",
-                        facts_moved(side, metric, path, s_then, s_now)
-                    )
+                    return format!("{} association counts from {from}", side.label());
                 }
+                if metric == Metric::Deployments
+                    && side == Side::M365
+                    && s_then.member[path.index()].m365_customer()
+                {
+                    return format!(
+                        "enough active users: {} of {} seats",
+                        s_now.active, s_now.seats
+                    );
+                }
+                moved_into_band(side, metric, s_then, s_now)
             })
             .collect();
         parts.join("; ")
     }
 
+    /// Why a tenant no longer counts on `metric` in snapshot `now` on sides it did in `then`.
     fn lost(
         &self,
         v: &TenantView,
@@ -546,11 +550,11 @@ impl<'a> Reasons<'a> {
         now: usize,
     ) -> String {
         let (m_then, m_now) = (self.months_at(then), self.months_at(now));
-        let t = v.tenant;
-        let (was, is) = (self.at(t, m_then), self.at(t, m_now));
+        let months = self.standing_of(v.tenant);
+        let (was, is) = (self.at(months, m_then), self.at(months, m_now));
         if was.customer && !is.customer {
             let gone = self
-                .first(t, m_then, m_now, |s| !s.customer)
+                .first(months, m_then, m_now, |s| !s.customer)
                 .unwrap_or(m_now);
             return format!("churned (no longer a customer from {gone})");
         }
@@ -561,22 +565,11 @@ impl<'a> Reasons<'a> {
         let parts: Vec<String> = lost
             .into_iter()
             .map(|side| {
-                let (had, has) = (assoc(was, side), assoc(is, side));
-                if had && !has {
+                if assoc(was, side) && !assoc(is, side) {
                     let from = self
-                        .first(t, m_then, m_now, |s| !assoc(s, side))
+                        .first(months, m_then, m_now, |s| !assoc(s, side))
                         .unwrap_or(m_now);
                     return format!("{} association stopped counting in {from}", side.label());
-                }
-                if let Some(q) = tests.keeps_grown_into(path)
-                    && own_band(s_now.own_bands[q.index()], metric, side)
-                {
-                    return format!(
-                        "grew into the {} band: it counts as {} for only a year ({})",
-                        rules.paths.get(q).name,
-                        rules.paths.get(path).name,
-                        facts_moved(side, metric, path, s_then, s_now)
-                    );
                 }
                 if metric == Metric::Deployments
                     && side == Side::M365
@@ -587,10 +580,25 @@ impl<'a> Reasons<'a> {
                         s_now.active, s_now.seats
                     );
                 }
-                format!(
-                    "left the band: {}",
-                    facts_moved(side, metric, path, s_then, s_now)
-                )
+                if let Some(q) = tests.keeps_grown_into(path)
+                    && own_band(s_now.own_bands[q.index()], metric, side)
+                {
+                    let (p_name, q_name) = (&rules.paths.get(path).name, &rules.paths.get(q).name);
+                    // RULES.md §3: it would still count here had it been in this path's
+                    // band in the same month last year.
+                    return if own_band(s_then.own_bands[path.index()], metric, side) {
+                        format!(
+                            "grew into the {q_name} band ({}) and was not {p_name} in {}, so it does not stay {p_name}",
+                            facts_moved(side, metric, s_then, s_now),
+                            m_now - 12
+                        )
+                    } else {
+                        format!(
+                            "its year of counting as {p_name} after growing into the {q_name} band is over"
+                        )
+                    };
+                }
+                moved_out_of_band(side, metric, s_then, s_now)
             })
             .collect();
         parts.join("; ")
@@ -598,6 +606,32 @@ impl<'a> Reasons<'a> {
 
     fn months_at(&self, k: usize) -> Month {
         self.months[k]
+    }
+}
+
+/// "grew into the band: seats 4 -> 10", or "shrank into the band" when it came down into it.
+fn moved_into_band(side: Side, metric: Metric, from: &Snapshot, to: &Snapshot) -> String {
+    let verb = if level(side, to) >= level(side, from) {
+        "grew"
+    } else {
+        "shrank"
+    };
+    format!(
+        "{verb} into the band: {}",
+        facts_moved(side, metric, from, to)
+    )
+}
+
+/// "left the band: seats 50 -> 3".
+fn moved_out_of_band(side: Side, metric: Metric, from: &Snapshot, to: &Snapshot) -> String {
+    format!("left the band: {}", facts_moved(side, metric, from, to))
+}
+
+/// The fact a side's bands test: seats for M365, TTM ACR for Azure.
+fn level(side: Side, s: &Snapshot) -> i64 {
+    match side {
+        Side::M365 => s.seats as i64,
+        Side::Azure => s.ttm_cents,
     }
 }
 
@@ -609,14 +643,14 @@ fn assoc(s: Standing, side: Side) -> bool {
     }
 }
 
-/// Whether a path's own bands (before "SMB stays SMB") hold the side of a metric.
+/// Whether a path's own bands (before "SMB stays SMB") hold the side of a metric. The
+/// raw bands carry no activity test, so an M365 deployment asks for the M365 band.
 fn own_band(bands: Membership, metric: Metric, side: Side) -> bool {
-    match (side, metric) {
-        (Side::M365, _) => bands.m365_customer(),
-        (Side::Azure, Metric::NetCustomerAdds) => bands.azure_customer(),
-        (Side::Azure, Metric::Deployments) => bands.azure_deployment(),
-        (Side::Azure, _) => bands.azure_usage(),
-    }
+    let metric = match (metric, side) {
+        (Metric::Deployments, Side::M365) => Metric::NetCustomerAdds,
+        _ => metric,
+    };
+    bands.sides(metric)[side as usize]
 }
 
 /// The sides counted in `to` but not in `from`.
@@ -630,13 +664,7 @@ fn side_changes(from: [bool; 2], to: [bool; 2]) -> Vec<Side> {
 }
 
 /// "seats 4 -> 12" or "TTM ACR 550.00 -> 640.00 USD".
-fn facts_moved(
-    side: Side,
-    metric: Metric,
-    _path: PathId,
-    from: &Snapshot,
-    to: &Snapshot,
-) -> String {
+fn facts_moved(side: Side, metric: Metric, from: &Snapshot, to: &Snapshot) -> String {
     match side {
         Side::M365 if metric == Metric::Deployments => format!(
             "seats {} -> {}, active {} -> {}",
@@ -673,23 +701,34 @@ pub struct Lowered {
     pub offset_by: usize,
 }
 
-/// For each `(month, path, metric)`: the tenants or people that took points from the
-/// metric between `month - 1` and `month`, naming at most `names` of them. Every tenant
-/// is read once for all the questions; reasons are worked out for the named ones only.
+/// One question for [`who_lowered`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Question {
+    pub month: Month,
+    pub path: PathId,
+    pub metric: Metric,
+    /// Usage growth only: what a lost cent and a lost user weigh, so that a tenant's
+    /// harm is `cents * weights[0] + users * weights[1]` (see `causes::usage_weights`).
+    pub weights: [i64; 2],
+}
+
+/// For each question: the tenants or people that took points from the metric between
+/// `month - 1` and `month`, naming at most `names` of them, most harmful first. Every
+/// tenant is read once for all the questions; reasons are worked out for the named only.
 pub fn who_lowered(
     scenario: &Scenario,
     facts: &Facts,
-    asked: &[(Month, PathId, Metric)],
+    asked: &[Question],
     names: usize,
 ) -> Vec<Lowered> {
     let rules = &scenario.rules;
     // Snapshot k*4 + j is month asked[k] - [0, 1, 12, 13][j].
     let months: Vec<Month> = asked
         .iter()
-        .flat_map(|(m, _, _)| [*m, *m - 1, *m - 12, *m - 13])
+        .flat_map(|q| [q.month, q.month - 1, q.month - 12, q.month - 13])
         .collect();
     let effect = |at: &[Snapshot], k: usize| -> (i64, i64) {
-        let (_, path, metric) = asked[k];
+        let Question { path, metric, .. } = asked[k];
         let at = &at[k * 4..k * 4 + 4];
         match metric {
             Metric::IntermediateCertifications => (0, 0),
@@ -716,16 +755,27 @@ pub fn who_lowered(
     type Chosen = (Vec<(usize, (i64, i64))>, usize, usize);
     let chosen: Vec<Chosen> = (0..asked.len())
         .map(|k| {
+            // One scale for both sides of usage; a count is its own scale.
+            let harm = |(cents, users): (i64, i64)| -> i128 {
+                match asked[k].metric {
+                    Metric::UsageGrowth => {
+                        let [wc, wu] = asked[k].weights;
+                        cents as i128 * wc as i128 + users as i128 * wu as i128
+                    }
+                    _ => cents as i128,
+                }
+            };
             let mut harmful: Vec<(usize, (i64, i64))> = moved
                 .iter()
                 .map(|(t, e)| (*t, e[k]))
-                .filter(|(_, (a, b))| *a < 0 || *b < 0)
+                .filter(|(_, e)| harm(*e) < 0)
                 .collect();
-            let offset_by = moved
-                .iter()
-                .filter(|(_, e)| e[k].0 > 0 || e[k].1 > 0)
-                .count();
-            harmful.sort_by(|(x, ex), (y, ey)| ex.cmp(ey).then_with(|| name(*x).cmp(name(*y))));
+            let offset_by = moved.iter().filter(|(_, e)| harm(e[k]) > 0).count();
+            harmful.sort_by(|(x, ex), (y, ey)| {
+                harm(*ex)
+                    .cmp(&harm(*ey))
+                    .then_with(|| name(*x).cmp(name(*y)))
+            });
             let total = harmful.len();
             harmful.truncate(names);
             (harmful, total, offset_by)
@@ -751,41 +801,45 @@ pub fn who_lowered(
         .iter()
         .zip(chosen)
         .enumerate()
-        .map(
-            |(k, (&(month, path, metric), (harmful, total, offset_by)))| {
-                if metric == Metric::IntermediateCertifications {
-                    let mut named = people_lost(scenario, month);
-                    let total = named.len();
-                    named.truncate(names);
-                    return Lowered {
-                        named,
-                        total,
-                        offset_by: 0,
-                    };
-                }
-                reasons.months = months[k * 4..k * 4 + 4].to_vec();
-                let named = harmful
-                    .iter()
-                    .map(|(t, change)| {
-                        let v = &views[t];
-                        let at = TenantView {
-                            tenant: *t,
-                            at: v.at[k * 4..k * 4 + 4].to_vec(),
-                        };
-                        if metric == Metric::UsageGrowth {
-                            usage_reason(&reasons, &at, path, metric, *change)
-                        } else {
-                            count_reason(&reasons, &at, path, metric)
-                        }
-                    })
-                    .collect();
-                Lowered {
+        .map(|(k, (q, (harmful, total, offset_by)))| {
+            let Question {
+                month,
+                path,
+                metric,
+                ..
+            } = *q;
+            if metric == Metric::IntermediateCertifications {
+                let mut named = people_lost(scenario, month);
+                let total = named.len();
+                named.truncate(names);
+                return Lowered {
                     named,
                     total,
-                    offset_by,
-                }
-            },
-        )
+                    offset_by: 0,
+                };
+            }
+            reasons.months = months[k * 4..k * 4 + 4].to_vec();
+            let named = harmful
+                .iter()
+                .map(|(t, change)| {
+                    let v = &views[t];
+                    let at = TenantView {
+                        tenant: *t,
+                        at: v.at[k * 4..k * 4 + 4].to_vec(),
+                    };
+                    if metric == Metric::UsageGrowth {
+                        usage_reason(&reasons, &at, path, metric, *change)
+                    } else {
+                        count_reason(&reasons, &at, path, metric)
+                    }
+                })
+                .collect();
+            Lowered {
+                named,
+                total,
+                offset_by,
+            }
+        })
         .collect()
 }
 
@@ -849,12 +903,24 @@ fn count_reason(r: &Reasons<'_>, v: &TenantView, path: PathId, metric: Metric) -
         parts.push(lost);
     }
     if u[2] > u[3] {
-        // Its gain of a year ago is now in both months compared, so it no longer adds.
         let gain = r.gained(v, path, metric, 3, 2);
-        text.push(format!(
-            "{name} ({gain}) ages out of the twelve-month window"
-        ));
-        parts.push(format!("{gain}, ages out of the twelve-month window"));
+        if u[0] == 0 && u[1] == 0 {
+            // It stopped counting earlier; the same month last year still holds it.
+            text.push(format!(
+                "{name} ({gain}) counted in {} but no longer counts",
+                r.months_at(2)
+            ));
+            parts.push(format!(
+                "{gain}, counted in {} but no longer counts",
+                r.months_at(2)
+            ));
+        } else {
+            // Its gain of a year ago is now in both months compared, so it no longer adds.
+            text.push(format!(
+                "{name} ({gain}) ages out of the twelve-month window"
+            ));
+            parts.push(format!("{gain}, ages out of the twelve-month window"));
+        }
     }
     Named {
         name,
@@ -945,9 +1011,11 @@ pub fn ending_words(scenario: &Scenario, c: &HeldCert) -> String {
     let label = entry
         .code()
         .map_or(entry.name().to_string(), str::to_string);
-    let until = c.counts_until.map_or("-".to_string(), |d| d.to_string());
+    let through = c
+        .counts_until
+        .map_or("-".to_string(), |d| last_counting_month(d).to_string());
     format!(
-        "{label} stops counting after {until} ({})",
+        "{label} last counts in {through} ({})",
         ending_cause(scenario, c)
     )
 }
@@ -967,51 +1035,79 @@ pub fn ending_cause(scenario: &Scenario, c: &HeldCert) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CertificationEnding {
     pub person: String,
+    /// The catalog label, and the exam code (or the name) for short.
     pub certification: String,
+    pub short: String,
     pub step: u32,
     pub last_day: NaiveDate,
     /// The first month it no longer counts.
     pub month: Month,
     pub why: String,
-    /// Points each path loses in `month` because of it, `[enterprise, smb]`.
-    pub points_lost: [Decimal; 2],
 }
 
-/// Every certification that stops counting in a projected month after the first, with
-/// what it costs: the certification points with it minus without it, that month.
-pub fn certification_endings(scenario: &Scenario) -> Vec<CertificationEnding> {
+/// The certifications that stop counting in one projected month, and what they cost
+/// together: one may cost nothing alone while two together empty a required step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificationsEnding {
+    pub month: Month,
+    /// Certification points each path loses that month, `[enterprise, smb]`: the points
+    /// with these certifications still counting minus the points without them.
+    pub points_lost: [Decimal; 2],
+    pub ending: Vec<CertificationEnding>,
+}
+
+/// The certifications that stop counting in each projected month after the first.
+pub fn certification_endings(scenario: &Scenario) -> Vec<CertificationsEnding> {
     let rules = &scenario.rules;
-    let mut out = Vec::new();
+    // (month, person index, certificate index)
+    let mut ends: Vec<(Month, usize, usize)> = Vec::new();
     for (pi, p) in scenario.people.iter().enumerate() {
         for (ci, c) in p.certs.iter().enumerate() {
             let Some(last_day) = c.counts_until else {
                 continue;
             };
             let month = Month::of_date(last_day.succ_opt().unwrap_or(last_day));
-            if month <= scenario.start || month > scenario.end() || !c.counts_in(month - 1) {
-                continue;
+            if month > scenario.start && month <= scenario.end() && c.counts_in(month - 1) {
+                ends.push((month, pi, ci));
             }
-            let mut kept = scenario.people.clone();
-            kept[pi].certs[ci].counts_until = None;
-            let with = StepCounts::in_month(&kept, rules, month);
-            let without = StepCounts::in_month(&scenario.people, rules, month);
-            let points_lost = PathId::ALL.map(|path| {
-                let m = &rules.paths.get(path).certifications;
-                certification_points(m, &with) - certification_points(m, &without)
-            });
-            let entry = &rules.certifications[c.cert];
-            out.push(CertificationEnding {
-                person: p.name.clone(),
-                certification: entry.label(),
-                step: *entry.step.get_ref(),
-                last_day,
-                month,
-                why: ending_cause(scenario, c),
-                points_lost,
-            });
         }
     }
-    out.sort_by(|a, b| a.month.cmp(&b.month).then(a.person.cmp(&b.person)));
+    ends.sort_by_key(|&(month, pi, ci)| (month, scenario.people[pi].name.clone(), ci));
+    let mut out: Vec<CertificationsEnding> = Vec::new();
+    for group in ends.chunk_by(|a, b| a.0 == b.0) {
+        let month = group[0].0;
+        let mut kept = scenario.people.clone();
+        for &(_, pi, ci) in group {
+            kept[pi].certs[ci].counts_until = None;
+        }
+        let with = StepCounts::in_month(&kept, rules, month);
+        let without = StepCounts::in_month(&scenario.people, rules, month);
+        let points_lost = PathId::ALL.map(|path| {
+            let m = &rules.paths.get(path).certifications;
+            certification_points(m, &with) - certification_points(m, &without)
+        });
+        let ending = group
+            .iter()
+            .map(|&(month, pi, ci)| {
+                let (p, c) = (&scenario.people[pi], &scenario.people[pi].certs[ci]);
+                let entry = &rules.certifications[c.cert];
+                CertificationEnding {
+                    person: p.name.clone(),
+                    certification: entry.label(),
+                    short: entry.short(),
+                    step: *entry.step.get_ref(),
+                    last_day: c.counts_until.expect("an ending certification"),
+                    month,
+                    why: ending_cause(scenario, c),
+                }
+            })
+            .collect();
+        out.push(CertificationsEnding {
+            month,
+            points_lost,
+            ending,
+        });
+    }
     out
 }
 
@@ -1024,6 +1120,8 @@ pub struct AgeingOut {
     pub metric: Metric,
     /// How many tenants age out that month.
     pub count: usize,
+    /// How many of the metric's units (a tenant may count on both sides) age out.
+    pub units: i64,
     /// The first few by name, each with the month it started counting.
     pub tenants: Vec<(String, Month)>,
 }
@@ -1045,8 +1143,9 @@ pub fn ageing_out(scenario: &Scenario, facts: &Facts) -> Vec<AgeingOut> {
         .map(|k| start - 13 + k)
         .collect();
     let projected = months.len() - 13;
-    // Per tenant, the (projected month, kind) pairs in which it ages out.
-    let found: Vec<(usize, Vec<(usize, usize)>)> = scan_tenants(facts, rules, &months, |t, at| {
+    // Per tenant, the (projected month, kind, units) in which it ages out.
+    type Events = Vec<(usize, usize, i64)>;
+    let found: Vec<(usize, Events)> = scan_tenants(facts, rules, &months, |t, at| {
         let mut events = Vec::new();
         for k in 0..projected {
             for (j, &(path, metric)) in kinds.iter().enumerate() {
@@ -1056,16 +1155,18 @@ pub fn ageing_out(scenario: &Scenario, facts: &Facts) -> Vec<AgeingOut> {
                     at[k].units(path, metric),
                 );
                 if now > 0 && year > before {
-                    events.push((k, j));
+                    events.push((k, j, year - before));
                 }
             }
         }
         (!events.is_empty()).then_some((t, events))
     });
     let mut grouped: Vec<Vec<usize>> = vec![Vec::new(); projected * kinds.len()];
+    let mut units: Vec<i64> = vec![0; projected * kinds.len()];
     for (t, events) in &found {
-        for &(k, j) in events {
+        for &(k, j, n) in events {
             grouped[k * kinds.len() + j].push(*t);
+            units[k * kinds.len() + j] += n;
         }
     }
     let mut out = Vec::new();
@@ -1086,6 +1187,7 @@ pub fn ageing_out(scenario: &Scenario, facts: &Facts) -> Vec<AgeingOut> {
             path,
             metric,
             count: tenants.len(),
+            units: units[g],
             tenants: names,
         });
     }

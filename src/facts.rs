@@ -241,29 +241,62 @@ pub struct Standing {
     pub azure_counts: bool,
 }
 
-/// Tenant `t`'s standing in every month of `origin ..= last`, by the same simulation that
-/// builds its facts.
-pub fn standing(scenario: &Scenario, t: usize, origin: Month, last: Month) -> Vec<Standing> {
-    let months = (last.since(origin) + 1).max(0) as usize;
-    let (mut seats, mut active) = (vec![0; months], vec![0; months]);
-    let (mut acr, mut azure_counts) = (vec![0; months], vec![false; months]);
-    let mut standing = vec![Standing::default(); months];
-    let out = Out {
-        seats: &mut seats,
-        active: &mut active,
-        acr: &mut acr,
-        azure_counts: &mut azure_counts,
-        standing: Some(&mut standing),
-    };
-    let changes = ChangePlan::new(scenario).for_tenant(t as u32, &scenario.changes);
-    let window = Window {
-        origin,
-        last,
-        projection_end: scenario.end(),
-    };
-    // The facts were built from the same inputs, so this cannot fail where they did not.
-    let _ = simulate(&source(scenario, t), &changes, window, out);
-    standing
+/// Works out tenants' standing month by month, by the same simulation that builds their
+/// facts. Built once per scenario, then asked tenant by tenant.
+pub struct Standings<'a> {
+    scenario: &'a Scenario,
+    plan: ChangePlan,
+    /// The history's first month: a tenant imported from then on was already a customer.
+    history_start: Option<Month>,
+}
+
+impl<'a> Standings<'a> {
+    pub fn new(scenario: &'a Scenario) -> Standings<'a> {
+        Standings {
+            scenario,
+            plan: ChangePlan::new(scenario),
+            history_start: scenario.history.as_ref().and_then(|(_, h)| h.first_month()),
+        }
+    }
+
+    /// Tenant `t`'s standing in every month of `origin ..= last`.
+    pub fn of(&self, t: usize, origin: Month, last: Month) -> Vec<Standing> {
+        let scenario = self.scenario;
+        let months = (last.since(origin) + 1).max(0) as usize;
+        let (mut seats, mut active) = (vec![0; months], vec![0; months]);
+        let (mut acr, mut azure_counts) = (vec![0; months], vec![false; months]);
+        let mut standing = vec![Standing::default(); months];
+        let out = Out {
+            seats: &mut seats,
+            active: &mut active,
+            acr: &mut acr,
+            azure_counts: &mut azure_counts,
+            standing: Some(&mut standing),
+        };
+        let changes = self.plan.for_tenant(t as u32, &scenario.changes);
+        let window = Window {
+            origin,
+            last,
+            projection_end: scenario.end(),
+        };
+        // The facts were built from the same inputs, so this cannot fail where they did not.
+        let _ = simulate(&source(scenario, t), &changes, window, out);
+        // An imported tenant is a customer from its first row on, unless its first row
+        // is the export's first month: then it was a customer before the export began.
+        if let (Source::History(rows), Some(start)) = (source(scenario, t), self.history_start)
+            && let Some(first) = rows.first()
+        {
+            let from = if first.month <= start {
+                origin
+            } else {
+                first.month
+            };
+            for (k, s) in standing.iter_mut().enumerate() {
+                s.customer = origin + k as i32 >= from;
+            }
+        }
+        standing
+    }
 }
 
 fn source(scenario: &Scenario, t: usize) -> Source<'_> {
@@ -448,11 +481,8 @@ fn simulate(
                 Source::History(_) => (true, !row_missing),
             };
             if let Some(s) = out.standing.as_deref_mut() {
-                // An imported tenant is a customer from its first history row on: before
-                // it, it has no facts because there was nothing to import.
-                let imported_yet = rows.first().is_none_or(|r| r.month <= month);
                 s[i] = Standing {
-                    customer: customer && imported_yet,
+                    customer,
                     m365_counts: levels.m365,
                     azure_counts: levels.azure,
                 };

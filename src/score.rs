@@ -125,10 +125,21 @@ pub fn certification_points(m: &CertificationMetric, people: &StepCounts) -> Dec
     round_points(points.min(m.max_points.0))
 }
 
-/// RULES.md §7: one point per full step of growth on each side, summed, capped.
-fn usage_points(m: &UsageMetric, azure_growth_cents: i64, m365_growth_users: i64) -> Decimal {
+/// RULES.md §7: one point per full step of growth on each side, `(azure, m365)`, before
+/// they are summed and capped.
+pub fn usage_side_points(
+    m: &UsageMetric,
+    azure_growth_cents: i64,
+    m365_growth_users: i64,
+) -> (Decimal, Decimal) {
     let azure = (Decimal::new(azure_growth_cents.max(0), 2) / m.azure_usd_per_point.0).floor();
     let m365 = Decimal::from(m365_growth_users.max(0) / m.m365_users_per_point.0 as i64);
+    (azure, m365)
+}
+
+/// RULES.md §7: the two sides' points summed, capped.
+fn usage_points(m: &UsageMetric, azure_growth_cents: i64, m365_growth_users: i64) -> Decimal {
+    let (azure, m365) = usage_side_points(m, azure_growth_cents, m365_growth_users);
     round_points((azure + m365).min(m.max_points.0))
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 pub use crate::causes::{Cause, Drop};
 use crate::causes::{fallen, is_setback, name_causes};
 use crate::error::Result;
-use crate::explain::{AgeingOut, CertificationEnding, ageing_out, certification_endings};
+use crate::explain::{AgeingOut, CertificationsEnding, ageing_out, certification_endings};
 use crate::facts::Facts;
 use crate::month::Month;
 use crate::rules::PathId;
@@ -89,7 +89,7 @@ pub struct Summary {
 /// What will stop counting within the horizon, for planning ahead.
 #[derive(Debug, Clone, Default)]
 pub struct Warnings {
-    pub certifications: Vec<CertificationEnding>,
+    pub certifications: Vec<CertificationsEnding>,
     pub ageing_out: Vec<AgeingOut>,
 }
 
@@ -141,7 +141,9 @@ fn lookback(scenario: &Scenario) -> i32 {
 /// The months of facts a projection needs: `(first, last)`.
 pub fn facts_span(scenario: &Scenario) -> (Month, Month) {
     (
-        scenario.start - lookback(scenario) - FACTS_BEFORE_FIRST_SCORE,
+        // At least the month before `start` too: what changed into the first projected
+        // month (a drop, a win ageing out) compares it with the month before.
+        scenario.start - lookback(scenario).max(1) - FACTS_BEFORE_FIRST_SCORE,
         scenario.end(),
     )
 }
@@ -306,10 +308,10 @@ fn summarize(scenario: &Scenario, lookback: &[MonthScore], months: &[MonthScore]
                     path: p,
                     total_before: before.total,
                     total_after: after.total,
-                    causes: fallen(before, after, |_| true),
+                    causes: fallen(rules.paths.get(p), before, after, |_| true),
                 });
             } else {
-                let causes = fallen(before, after, |metric| {
+                let causes = fallen(rules.paths.get(p), before, after, |metric| {
                     is_setback(
                         rules,
                         p,

@@ -2,7 +2,21 @@
 
 use crate::month::Month;
 use crate::rules::Ruleset;
-use crate::scenario::Person;
+use crate::scenario::{HeldCert, Person};
+
+/// The certifications that put `person` on `step` in `month`: those of the step that
+/// count that month (RULES.md §5).
+pub fn on_step<'a>(
+    person: &'a Person,
+    rules: &'a Ruleset,
+    step: u32,
+    month: Month,
+) -> impl Iterator<Item = &'a HeldCert> + 'a {
+    person
+        .certs
+        .iter()
+        .filter(move |c| *rules.certifications[c.cert].step.get_ref() == step && c.counts_in(month))
+}
 
 /// People counting on each step, as `(step, people)` in ascending step order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -26,12 +40,7 @@ impl StepCounts {
                 .map(|step| {
                     let n = people
                         .iter()
-                        .filter(|p| {
-                            p.certs.iter().any(|c| {
-                                *rules.certifications[c.cert].step.get_ref() == step
-                                    && c.counts_in(month)
-                            })
-                        })
+                        .filter(|p| on_step(p, rules, step, month).next().is_some())
                         .count();
                     (step, n as u32)
                 })

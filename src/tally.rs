@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::facts::{Facts, FactsBuf, TenantFacts};
 use crate::month::Month;
 use crate::rules::{IntBand, PathId, PathRules, Ruleset};
+use crate::score::Metric;
 
 /// What one path counts in one month, before comparing with the year before.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -74,6 +75,30 @@ impl Membership {
     }
     pub fn is_empty(self) -> bool {
         self.0 == 0
+    }
+
+    /// The sides `[azure, m365]` on which the tenant counts for a customer metric: it
+    /// contributes (RULES.md §4), is an eligible deployment (§6), or is in a usage band
+    /// (§7). Certifications have no sides.
+    #[inline]
+    pub fn sides(self, metric: Metric) -> [bool; 2] {
+        match metric {
+            Metric::NetCustomerAdds => [self.azure_customer(), self.m365_customer()],
+            Metric::Deployments => [self.azure_deployment(), self.m365_deployment()],
+            Metric::UsageGrowth => [self.azure_usage(), self.m365_customer()],
+            Metric::IntermediateCertifications => [false, false],
+        }
+    }
+
+    /// What the tenant adds to usage (RULES.md §7): its TTM ACR in cents where it is in
+    /// the Azure usage band, and its active users where it is in the M365 band.
+    #[inline]
+    pub fn usage(self, ttm_cents: i64, active: u32) -> (i64, u64) {
+        let [azure, m365] = self.sides(Metric::UsageGrowth);
+        (
+            if azure { ttm_cents } else { 0 },
+            if m365 { active as u64 } else { 0 },
+        )
     }
 }
 
@@ -213,16 +238,15 @@ impl Tally {
     /// Adds one tenant's month: `ttm` in cents and `active` users count where it is in band.
     #[inline]
     pub fn add(&mut self, m: Membership, ttm_cents: i64, active: u32) {
-        self.azure_customers += m.azure_customer() as u32;
-        self.m365_customers += m.m365_customer() as u32;
-        self.azure_deployments += m.azure_deployment() as u32;
-        self.m365_deployments += m.m365_deployment() as u32;
-        if m.azure_usage() {
-            self.azure_eligible_acr_cents += ttm_cents;
-        }
-        if m.m365_customer() {
-            self.m365_protected_users += active as u64;
-        }
+        let [azure, m365] = m.sides(Metric::NetCustomerAdds);
+        self.azure_customers += azure as u32;
+        self.m365_customers += m365 as u32;
+        let [azure, m365] = m.sides(Metric::Deployments);
+        self.azure_deployments += azure as u32;
+        self.m365_deployments += m365 as u32;
+        let (cents, users) = m.usage(ttm_cents, active);
+        self.azure_eligible_acr_cents += cents;
+        self.m365_protected_users += users;
     }
 }
 

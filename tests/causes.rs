@@ -198,6 +198,7 @@ fn a_planned_win_is_warned_about_in_the_month_it_ages_out() {
         path: SMB,
         metric,
         count: 1,
+        units: 1,
         tenants: vec![("Aged".to_string(), month("2026-03"))],
     };
     assert_eq!(w.ageing_out, [aged(NCA), aged(DEPLOY)]);
@@ -347,8 +348,8 @@ fn a_certification_that_is_not_renewed_names_the_person_and_is_warned_about() {
     assert_eq!((who(c), c.who_total), (vec!["Ana"], 1));
     assert_eq!(
         c.reason,
-        "step 1: 1 -> 0 people: Ana: Cloud and AI Security Engineer Associate stops counting \
-         after 2027-03-14 (expires, not renewed)"
+        "step 1: 1 -> 0 people: Ana: Cloud and AI Security Engineer Associate last counts \
+         in 2027-02 (expires, not renewed)"
     );
 
     // Warned: in 2027-03 SMB has 32 with Ana's certification and 4 without: 28 = the
@@ -356,7 +357,8 @@ fn a_certification_that_is_not_renewed_names_the_person_and_is_warned_about() {
     // 0 - 0 = 0. Ben's SC-300 ends in 2027-09, after the horizon: not listed.
     let w = &p.summary.warnings.certifications;
     assert_eq!(w.len(), 1, "{w:#?}");
-    let e = &w[0];
+    assert_eq!(w[0].ending.len(), 1, "{w:#?}");
+    let e = &w[0].ending[0];
     assert_eq!(
         (
             e.person.as_str(),
@@ -374,7 +376,8 @@ fn a_certification_that_is_not_renewed_names_the_person_and_is_warned_about() {
         )
     );
     assert_eq!(e.why, "expires, not renewed");
-    assert_eq!(e.points_lost, [dec("0"), dec("28")]);
+    assert_eq!(w[0].month, month("2027-03"));
+    assert_eq!(w[0].points_lost, [dec("0"), dec("28")]);
 }
 
 #[test]
@@ -401,7 +404,7 @@ fn a_retired_certification_is_a_setback_on_a_path_that_does_not_qualify() {
     assert_eq!((who(c), c.who_total), (vec!["Ana"], 1));
     assert_eq!(
         c.reason,
-        "step 1: 2 -> 1 people: Ana: AZ-500 stops counting after 2027-08-31 \
+        "step 1: 2 -> 1 people: Ana: AZ-500 last counts in 2027-08 \
          (retired 2026-08-31; it counts a year after retirement)"
     );
     // The small falls of 2027-07 did happen, and are not setbacks.
@@ -420,6 +423,7 @@ fn certification_warnings_cost_each_path_its_points() {
     // counts through 2027-12-04: its first month without is 2027-12, after 2027-11.
     let rows: Vec<(&str, &str, u32, NaiveDate, Month, &str)> = w
         .iter()
+        .flat_map(|g| &g.ending)
         .map(|e| {
             (
                 e.person.as_str(),
@@ -748,4 +752,53 @@ fn losing_exactly_a_quarter_is_a_setback() {
     let u = cause(b, USAGE);
     assert_eq!(points(u), (dec("6"), dec("1")));
     assert_eq!(u.who_total, 4);
+}
+
+/// A ruleset whose enrolment and renewal windows are one month scores nothing before
+/// `start`; what changed into the first month must still be readable (it once panicked).
+#[test]
+fn one_month_windows_still_explain_the_first_month() {
+    let rules = pcsim::rules::BUILT_IN
+        .replace("enrol_months = 6", "enrol_months = 1")
+        .replace("renew_months = 6", "renew_months = 1");
+    let dir = crate::support::folder(&[
+        ("rules.toml", &rules),
+        (
+            "plan.toml",
+            "name = \"w\"\nstart = \"2027-01\"\nmonths = 2\nrules = \"rules.toml\"\n\
+             [[tenants]]\nname = \"Won\"\nsince = \"2026-01\"\nseats = 50\nactive = 20\n",
+        ),
+    ]);
+    let scenario = pcsim::scenario::Scenario::load(&dir.path().join("plan.toml"), None).unwrap();
+    let p = pcsim::simulate::simulate(&scenario).unwrap();
+    // Won 2026-01: its net add ages out in 2027-01, the first projected month.
+    let a = &p.summary.warnings.ageing_out;
+    assert!(
+        a.iter()
+            .any(|w| w.month.to_string() == "2027-01" && w.tenants[0].0 == "Won"),
+        "{a:?}"
+    );
+}
+
+#[test]
+fn certifications_ending_together_are_costed_together() {
+    // Three people, each with AZ-500 (retired 2026-08-31: counts through 2027-08), SC-200
+    // and SC-100. In 2027-08: Enterprise steps 1 and 2 have 3 people (2 needed), step 3
+    // has 3: 40 x 3/6 = 20; SMB 4 + 4 + 3 x 8 = 32. In 2027-09 step 1 is empty:
+    // Enterprise 0, SMB 4 (step 2 only). Together they cost 20 and 28; alone, none would
+    // cost Enterprise anything.
+    let mut toml = String::from("name = \"t\"\nstart = \"2027-06\"\nmonths = 6\n");
+    for who in ["Ana", "Ben", "Cara"] {
+        toml.push_str(&format!(
+            "[[people]]\nname = \"{who}\"\ncerts = [{{ cert = \"AZ-500\", passed = \"2025-01\" }}, \
+             {{ cert = \"SC-200\", passed = \"2025-01\" }}, {{ cert = \"SC-100\", passed = \"2025-01\" }}]\n"
+        ));
+    }
+    let p = project(&toml);
+    let w = &p.summary.warnings.certifications;
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert_eq!(w[0].month, month("2027-09"));
+    assert_eq!(w[0].points_lost, [dec("20"), dec("28")]);
+    let people: Vec<&str> = w[0].ending.iter().map(|e| e.person.as_str()).collect();
+    assert_eq!(people, ["Ana", "Ben", "Cara"]);
 }

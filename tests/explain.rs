@@ -184,7 +184,7 @@ fn smb_stays_smb_for_a_year_then_is_lost_on_smb() {
     assert_eq!(g.change, Change::Lost);
     assert_eq!(
         g.why.as_deref(),
-        Some("grew into the Enterprise band: it counts as SMB for only a year (seats 400 -> 400)")
+        Some("its year of counting as SMB after growing into the Enterprise band is over")
     );
     // On Enterprise it is held in both months (400 seats since 2026-03).
     assert_eq!(
@@ -335,6 +335,21 @@ fn explained_lists_add_up_to_the_projection_in_every_bundled_month() {
                     "{file} {} {path:?} deployments",
                     m.month
                 );
+                // Every tenant that changes the net count is explained: their adds sum to it.
+                for (metric, net) in [
+                    (nca, s.detail.net_customer_adds),
+                    (dep, s.detail.net_deployments),
+                ] {
+                    let explained: i64 = x.entries(metric).iter().map(|t| t.net()).sum();
+                    assert_eq!(explained, net, "{file} {} {path:?} {metric:?}", m.month);
+                    assert!(
+                        x.entries(metric)
+                            .iter()
+                            .all(|t| (t.now == t.year_ago) == t.why.is_none()),
+                        "{file} {} {path:?} {metric:?}: a side change without a reason",
+                        m.month
+                    );
+                }
                 let growth: i64 = x
                     .entries(Metric::UsageGrowth)
                     .iter()
@@ -374,5 +389,70 @@ fn an_imported_tenant_is_won_in_its_first_history_month() {
     assert_eq!(
         entry(&e, SMB, Metric::NetCustomerAdds, "Old").change,
         Change::Held
+    );
+}
+
+#[test]
+fn a_grown_tenant_with_few_active_users_loses_its_deployment_to_activity() {
+    // 200 seats / 100 active (SMB, deploys) grows to 400 seats / 20 active in 2027-01.
+    // In 2027-06 it still counts as SMB (it was SMB in 2026-06), but 20 of 400 is 5%,
+    // below the 15% a deployment needs (RULES.md §6).
+    let e = explained(
+        &plan(
+            "[[tenants]]\nname = \"Grower\"\nseats = 200\nactive = 100\n\
+             [[changes]]\ntenant = \"Grower\"\nmonth = \"2027-01\"\nseats = 400\nactive = 20\n",
+        ),
+        "2027-06",
+    );
+    assert_eq!(
+        entry(&e, SMB, Metric::NetCustomerAdds, "Grower").change,
+        Change::Held
+    );
+    let d = entry(&e, SMB, Metric::Deployments, "Grower");
+    assert_eq!(d.change, Change::Lost);
+    assert_eq!(
+        d.why.as_deref(),
+        Some("too few active users: 20 of 400 seats")
+    );
+}
+
+#[test]
+fn a_tenant_gaining_a_side_while_held_is_explained() {
+    // M365 all along; its Azure TTM reaches the 600 USD net-adds band in 2027-02
+    // (100 a month from 2026-09: six months by 2027-02).
+    let e = explained(
+        &plan(
+            "[[tenants]]\nname = \"Both\"\nseats = 50\nactive = 20\n\
+             [[changes]]\ntenant = \"Both\"\nmonth = \"2026-09\"\nacr = 100\n",
+        ),
+        "2027-06",
+    );
+    let b = entry(&e, SMB, Metric::NetCustomerAdds, "Both");
+    assert_eq!(
+        (b.change, b.now, b.year_ago),
+        (Change::Held, [true, true], [false, true])
+    );
+    assert_eq!(b.net(), 1);
+    assert_eq!(
+        b.why.as_deref(),
+        Some("counts on one more side: grew into the band: TTM ACR 0 -> 1,000 USD")
+    );
+}
+
+#[test]
+fn coming_down_into_a_band_is_not_called_growth() {
+    // 400 seats (Enterprise) cut to 200 (SMB) in 2027-01: new on SMB in 2027-06.
+    let e = explained(
+        &plan(
+            "[[tenants]]\nname = \"Cut\"\nseats = 400\nactive = 100\n\
+             [[changes]]\ntenant = \"Cut\"\nmonth = \"2027-01\"\nseats = 200\n",
+        ),
+        "2027-06",
+    );
+    let c = entry(&e, SMB, Metric::NetCustomerAdds, "Cut");
+    assert_eq!(c.change, Change::New);
+    assert_eq!(
+        c.why.as_deref(),
+        Some("shrank into the band: seats 400 -> 200")
     );
 }

@@ -244,7 +244,8 @@ fn explain_csv_has_one_row_per_tenant_with_its_facts() {
     assert_eq!(
         lines[0],
         "tenant,seats,active,acr_usd,ttm_acr_usd,seats_year_ago,active_year_ago,acr_usd_year_ago,\
-         ttm_acr_usd_year_ago,smb_m365_band,smb_azure_bands,smb_net_customer_adds_now,\
+         ttm_acr_usd_year_ago,smb_m365_band,smb_azure_bands,smb_m365_band_year_ago,\
+         smb_azure_bands_year_ago,smb_net_customer_adds_now,\
          smb_net_customer_adds_year_ago,smb_net_customer_adds_adds,smb_deployments_now,\
          smb_deployments_year_ago,smb_deployments_adds,smb_usage_growth_usd,smb_usage_growth_users"
     );
@@ -253,12 +254,12 @@ fn explain_csv_has_one_row_per_tenant_with_its_facts() {
     assert_eq!(
         &lines[1..],
         [
-            "Big,400,100,0.00,0.00,400,100,0.00,0.00,no,,,,0,,,0,0.00,0",
-            "Cloud,0,0,100.00,1200.00,0,0,100.00,1200.00,no,net adds+deployments+usage,Azure,Azure,0,Azure,Azure,0,0.00,0",
-            "Contoso,50,20,0.00,0.00,0,0,0.00,0.00,yes,,M365,,1,M365,,1,0.00,20",
-            "Dana,20,5,0.00,0.00,0,0,0.00,0.00,yes,,M365,,1,M365,,1,0.00,5",
-            "Fabrikam,0,0,0.00,0.00,50,20,0.00,0.00,no,,,M365,-1,,M365,-1,0.00,-20",
-            "Held Co,100,80,0.00,0.00,100,20,0.00,0.00,yes,,M365,M365,0,M365,M365,0,0.00,60",
+            "Big,400,100,0.00,0.00,400,100,0.00,0.00,no,,no,,,,0,,,0,0.00,0",
+            "Cloud,0,0,100.00,1200.00,0,0,100.00,1200.00,no,net adds+deployments+usage,no,net adds+deployments+usage,Azure,Azure,0,Azure,Azure,0,0.00,0",
+            "Contoso,50,20,0.00,0.00,0,0,0.00,0.00,yes,,no,,M365,,1,M365,,1,0.00,20",
+            "Dana,20,5,0.00,0.00,0,0,0.00,0.00,yes,,no,,M365,,1,M365,,1,0.00,5",
+            "Fabrikam,0,0,0.00,0.00,50,20,0.00,0.00,no,,yes,,,M365,-1,,M365,-1,0.00,-20",
+            "Held Co,100,80,0.00,0.00,100,20,0.00,0.00,yes,,yes,,M365,M365,0,M365,M365,0,0.00,60",
         ]
     );
 }
@@ -341,7 +342,7 @@ fn run_json_names_who_is_behind_drops_setbacks_and_warnings() {
     assert_eq!(
         doc["summary"]["warnings"]["ageing_out"][0],
         json!({"month": "2027-03", "path": "smb", "metric": "net_customer_adds", "count": 1,
-               "tenants": [{"name": "Aged", "counted_since": "2026-03"}]})
+               "units": 1, "tenants": [{"name": "Aged", "counted_since": "2026-03"}]})
     );
     assert_eq!(doc["summary"]["setbacks"], json!([]));
 
@@ -372,9 +373,9 @@ fn run_json_names_who_is_behind_drops_setbacks_and_warnings() {
         .iter()
         .map(|w| {
             (
-                w["person"].as_str().unwrap(),
+                w["ending"][0]["person"].as_str().unwrap(),
                 w["month"].as_str().unwrap(),
-                w["last_day"].as_str().unwrap(),
+                w["ending"][0]["last_day"].as_str().unwrap(),
                 w["points_lost"]["enterprise"].clone(),
                 w["points_lost"]["smb"].clone(),
             )
@@ -406,15 +407,15 @@ fn run_table_words_the_drop_and_the_warnings() {
     let text = stdout_of(&dir.path().join("az500.toml"), &["run"]);
     assert!(
         text.contains(
-            "  2027-09  Ana's AZ-500 (Azure Security Engineer Associate) stops counting after 2027-08-31 \
-             (retired 2026-08-31; it counts a year after retirement): Enterprise -13.33 points\n"
+            "  2027-09  Ana's AZ-500 (retired 2026-08-31; it counts a year after retirement; \
+             it last counts in 2027-08) stops counting: Enterprise -13.33 points\n"
         ),
         "{text}"
     );
     assert!(
         text.contains(
-            "  2027-07  Cara's SC-401 (Information Security Administrator Associate) stops counting after \
-             2027-06-30 (expires, not renewed): Enterprise -6.67, SMB -8.00 points\n"
+            "  2027-07  Cara's SC-401 (expires, not renewed; it last counts in 2027-06) stops \
+             counting: Enterprise -6.67, SMB -8.00 points\n"
         ),
         "{text}"
     );

@@ -12,6 +12,7 @@ use super::json::number;
 use super::{Format, count, fixed2};
 use crate::explain::{Change, Entry, Explanation, PathExplanation, Snapshot, cents_usd};
 use crate::rules::PathId;
+use crate::scenario::last_counting_month;
 use crate::score::Metric;
 
 /// How many tenants of one kind the table lists before "and N more".
@@ -141,9 +142,27 @@ fn counted(out: &mut String, x: &PathExplanation, metric: Metric, points: &str) 
         }
         more(out, of.len());
     }
+    let sided: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| e.change == Change::Held && e.why.is_some())
+        .collect();
+    if !sided.is_empty() {
+        let _ = writeln!(out, "    held, on another side ({}):", sided.len());
+        for e in sided.iter().take(LIST_AT_MOST) {
+            let _ = writeln!(
+                out,
+                "      {} [{} -> {}]: {}",
+                e.name,
+                sides_words(e.year_ago),
+                sides_words(e.now),
+                e.why.as_deref().unwrap_or("")
+            );
+        }
+        more(out, sided.len());
+    }
     let held: Vec<&str> = entries
         .iter()
-        .filter(|e| e.change == Change::Held)
+        .filter(|e| e.change == Change::Held && e.why.is_none())
         .map(|e| e.name.as_str())
         .collect();
     if !held.is_empty() {
@@ -211,9 +230,9 @@ fn certifications(out: &mut String, x: &PathExplanation, points: &str) {
         let names: Vec<String> = people
             .iter()
             .map(|p| {
-                let until = p
-                    .counts_until
-                    .map_or(String::new(), |d| format!(", counts until {d}"));
+                let until = p.counts_until.map_or(String::new(), |d| {
+                    format!(", counts through {}", last_counting_month(d))
+                });
                 format!("{} ({}{until})", p.person, p.certifications.join(", "))
             })
             .collect();
@@ -282,7 +301,7 @@ struct CountMetricDoc<'a> {
     now: Vec<&'a str>,
     year_ago: Vec<&'a str>,
     units: Value,
-    /// New and lost tenants with the reason; the others are held.
+    /// New and lost tenants, and held ones that count on another side, with the reason.
     changes: Vec<ChangeDoc<'a>>,
     /// Usage growth only: every tenant's contribution to the growth.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -295,6 +314,8 @@ struct PersonDoc<'a> {
     step: u32,
     certifications: &'a [String],
     counts_until: Option<String>,
+    /// The last month the person counts on the step.
+    counts_through: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -366,7 +387,7 @@ fn count_metric<'a>(x: &'a PathExplanation, metric: Metric) -> CountMetricDoc<'a
         units,
         changes: entries
             .iter()
-            .filter(|e| e.change != Change::Held)
+            .filter(|e| e.why.is_some())
             .map(|e| ChangeDoc {
                 name: &e.name,
                 change: e.change.key(),
@@ -416,6 +437,7 @@ fn cert_metric(x: &PathExplanation) -> CertMetricDoc<'_> {
                     step: *step,
                     certifications: &p.certifications,
                     counts_until: p.counts_until.map(|d| d.to_string()),
+                    counts_through: p.counts_until.map(|d| last_counting_month(d).to_string()),
                 })
             })
             .collect(),
@@ -471,6 +493,8 @@ fn csv(e: &Explanation, paths: &[PathId]) -> String {
         for col in [
             "m365_band",
             "azure_bands",
+            "m365_band_year_ago",
+            "azure_bands_year_ago",
             "net_customer_adds_now",
             "net_customer_adds_year_ago",
             "net_customer_adds_adds",
@@ -498,9 +522,11 @@ fn csv(e: &Explanation, paths: &[PathId]) -> String {
             usd(t.year_ago.ttm_cents),
         ];
         for &p in paths {
-            let m = t.now.member[p.index()];
-            row.push(if m.m365_customer() { "yes" } else { "no" }.into());
-            row.push(azure_bands(&t.now, p));
+            for snapshot in [&t.now, &t.year_ago] {
+                let m = snapshot.member[p.index()];
+                row.push(if m.m365_customer() { "yes" } else { "no" }.into());
+                row.push(azure_bands(snapshot, p));
+            }
             for metric in [Metric::NetCustomerAdds, Metric::Deployments] {
                 let (a, b) = (t.now.sides(p, metric), t.year_ago.sides(p, metric));
                 row.push(sides_words(a).into());

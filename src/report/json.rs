@@ -69,23 +69,26 @@ fn fall(d: &Drop) -> Value {
 
 fn warnings(w: &Warnings) -> Value {
     json!({
-        "certifications": w.certifications.iter().map(|c| json!({
-            "person": c.person,
-            "certification": c.certification,
-            "step": c.step,
-            "last_day": c.last_day.to_string(),
-            "month": c.month.to_string(),
-            "why": c.why,
+        "certifications": w.certifications.iter().map(|g| json!({
+            "month": g.month.to_string(),
             "points_lost": {
-                "enterprise": number(c.points_lost[PathId::Enterprise.index()]),
-                "smb": number(c.points_lost[PathId::Smb.index()]),
+                "enterprise": number(g.points_lost[PathId::Enterprise.index()]),
+                "smb": number(g.points_lost[PathId::Smb.index()]),
             },
+            "ending": g.ending.iter().map(|c| json!({
+                "person": c.person,
+                "certification": c.certification,
+                "step": c.step,
+                "last_day": c.last_day.to_string(),
+                "why": c.why,
+            })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "ageing_out": w.ageing_out.iter().map(|a| json!({
             "month": a.month.to_string(),
             "path": a.path.key(),
             "metric": a.metric.key(),
             "count": a.count,
+            "units": a.units,
             "tenants": a.tenants.iter().map(|(name, since)| json!({"name": name, "counted_since": since.to_string()})).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })

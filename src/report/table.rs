@@ -8,7 +8,7 @@ use super::{Report, count, fixed2, usd};
 use crate::explain::AgeingOut;
 use crate::month::Month;
 use crate::rules::PathId;
-use crate::scenario::first_anniversary;
+use crate::scenario::{first_anniversary, last_counting_month};
 use crate::score::Metric;
 use crate::simulate::{Anniversary, DesignationEvent, DesignationStep, Drop, Projection, Terms};
 
@@ -286,20 +286,31 @@ fn warnings_text(p: &Projection, out: &mut String) {
     let _ = writeln!(out, "\nAhead (what stops counting within the horizon):");
     // (month, line), listed in month order.
     let mut lines: Vec<(Month, String)> = Vec::new();
-    for c in &w.certifications {
+    for g in &w.certifications {
         let cost: Vec<String> = PathId::ALL
             .iter()
-            .filter(|p| !c.points_lost[p.index()].is_zero())
-            .map(|p| format!("{} -{}", names[p.index()], fixed2(c.points_lost[p.index()])))
+            .filter(|p| !g.points_lost[p.index()].is_zero())
+            .map(|p| format!("{} -{}", names[p.index()], fixed2(g.points_lost[p.index()])))
+            .collect();
+        let which: Vec<String> = g
+            .ending
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}'s {} ({}; it last counts in {})",
+                    c.person,
+                    c.short,
+                    c.why,
+                    last_counting_month(c.last_day),
+                )
+            })
             .collect();
         lines.push((
-            c.month,
+            g.month,
             format!(
-                "{}'s {} stops counting after {} ({}): {}",
-                c.person,
-                c.certification,
-                c.last_day,
-                c.why,
+                "{} stop{} counting: {}",
+                which.join(", "),
+                if which.len() == 1 { "s" } else { "" },
                 if cost.is_empty() {
                     "no points lost".to_string()
                 } else {
@@ -319,8 +330,8 @@ fn warnings_text(p: &Projection, out: &mut String) {
         let counts: Vec<String> = group
             .iter()
             .map(|a| match a.metric {
-                Metric::NetCustomerAdds => count(a.count, "net add", "net adds"),
-                _ => count(a.count, "deployment", "deployments"),
+                Metric::NetCustomerAdds => count(a.units as usize, "net add", "net adds"),
+                _ => count(a.units as usize, "deployment", "deployments"),
             })
             .collect();
         let mut tenants: Vec<&str> = group
@@ -334,7 +345,7 @@ fn warnings_text(p: &Projection, out: &mut String) {
         if most > shown.len() {
             shown.push("…".to_string());
         }
-        let one = group.len() == 1 && group[0].count == 1;
+        let one = group.len() == 1 && group[0].units == 1;
         lines.push((
             month,
             format!(

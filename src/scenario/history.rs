@@ -61,6 +61,8 @@ pub struct History {
     pub rows: Vec<HistoryRow>,
     /// `rows[starts[t]..starts[t + 1]]` are tenant t's rows.
     pub starts: Vec<usize>,
+    /// The first and last month of any row.
+    pub span: Option<(Month, Month)>,
 }
 
 impl History {
@@ -69,11 +71,11 @@ impl History {
     }
 
     pub fn first_month(&self) -> Option<Month> {
-        self.rows.iter().map(|r| r.month).min()
+        self.span.map(|s| s.0)
     }
 
     pub fn last_month(&self) -> Option<Month> {
-        self.rows.iter().map(|r| r.month).max()
+        self.span.map(|s| s.1)
     }
 }
 
@@ -214,10 +216,15 @@ pub fn read_history(path: &Path, rules: &Ruleset) -> Result<History> {
     if let Some((t, month)) = duplicate {
         return Err(duplicate_error(path, columns, &names[t], month));
     }
+    let span = rows
+        .par_iter()
+        .map(|r| (r.month, r.month))
+        .reduce_with(|a, b| (a.0.min(b.0), a.1.max(b.1)));
     Ok(History {
         names,
         rows,
         starts,
+        span,
     })
 }
 

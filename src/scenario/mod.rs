@@ -62,6 +62,12 @@ pub struct HeldCert {
     pub probability: Decimal,
 }
 
+/// The last month a certification valid through `until` counts in: the month of `until`
+/// only when `until` is that month's last day (RULES.md §5 judges at the month's end).
+pub fn last_counting_month(until: NaiveDate) -> Month {
+    Month::of_date(until.succ_opt().unwrap_or(until)) - 1
+}
+
 impl HeldCert {
     /// RULES.md §5: counts in month m when passed by the end of m and not expired by then.
     pub fn counts_in(&self, month: Month) -> bool {
