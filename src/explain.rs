@@ -18,7 +18,7 @@ use crate::rules::{PathId, Ruleset};
 use crate::scenario::{HeldCert, Scenario, last_counting_month};
 use crate::score::{Metric, PathScore, certification_points, score_path};
 use crate::skilling::{StepCounts, on_step};
-use crate::tally::{BandTests, Membership, Tally, TenantBands};
+use crate::tally::{AgeingEvent, BandTests, Membership, Tally, TenantBands, tally_watching};
 
 /// The two sides of a metric (RULES.md §1), in the order `[azure, m365]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1131,65 +1131,44 @@ pub const AGEING_NAMES: usize = 10;
 
 /// Net customer adds and deployments that age out in each projected month.
 pub fn ageing_out(scenario: &Scenario, facts: &Facts) -> Vec<AgeingOut> {
-    let rules = &scenario.rules;
-    let (start, end) = (scenario.start, scenario.end());
-    let kinds: Vec<(PathId, Metric)> = PathId::ALL
-        .into_iter()
-        .flat_map(|p| [(p, Metric::NetCustomerAdds), (p, Metric::Deployments)])
-        .collect();
-    // Months start-13 ..= end: projected month k is at[k + 13], the same month a year
-    // before at[k + 1] and the month before that at[k].
-    let months: Vec<Month> = (0..=end.since(start) + 13)
-        .map(|k| start - 13 + k)
-        .collect();
-    let projected = months.len() - 13;
-    // Per tenant, the (projected month, kind, units) in which it ages out.
-    type Events = Vec<(usize, usize, i64)>;
-    let found: Vec<(usize, Events)> = scan_tenants(facts, rules, &months, |t, at| {
-        let mut events = Vec::new();
-        for k in 0..projected {
-            for (j, &(path, metric)) in kinds.iter().enumerate() {
-                let (now, year, before) = (
-                    at[k + 13].units(path, metric),
-                    at[k + 1].units(path, metric),
-                    at[k].units(path, metric),
-                );
-                if now > 0 && year > before {
-                    events.push((k, j, year - before));
-                }
+    let first = scenario.start - 13;
+    let (_, events) = tally_watching(
+        facts,
+        &scenario.rules,
+        first,
+        scenario.end(),
+        Some(scenario.start),
+    );
+    group_ageing(scenario, &events)
+}
+
+/// Groups ageing events by month, path and metric, naming the first few tenants.
+pub fn group_ageing(scenario: &Scenario, events: &[AgeingEvent]) -> Vec<AgeingOut> {
+    let mut sorted: Vec<&AgeingEvent> = events.iter().collect();
+    sorted.sort_by_key(|e| (e.month, e.path, e.metric, e.tenant));
+    sorted
+        .chunk_by(|a, b| (a.month, a.path, a.metric) == (b.month, b.path, b.metric))
+        .map(|group| {
+            let e = group[0];
+            let mut names: Vec<(String, Month)> = group
+                .iter()
+                .map(|g| {
+                    (
+                        scenario.tenant_name(g.tenant as usize).to_string(),
+                        e.month - 12,
+                    )
+                })
+                .collect();
+            names.sort();
+            names.truncate(AGEING_NAMES);
+            AgeingOut {
+                month: e.month,
+                path: e.path,
+                metric: e.metric,
+                count: group.len(),
+                units: group.iter().map(|g| g.units as i64).sum(),
+                tenants: names,
             }
-        }
-        (!events.is_empty()).then_some((t, events))
-    });
-    let mut grouped: Vec<Vec<usize>> = vec![Vec::new(); projected * kinds.len()];
-    let mut units: Vec<i64> = vec![0; projected * kinds.len()];
-    for (t, events) in &found {
-        for &(k, j, n) in events {
-            grouped[k * kinds.len() + j].push(*t);
-            units[k * kinds.len() + j] += n;
-        }
-    }
-    let mut out = Vec::new();
-    for (g, tenants) in grouped.iter().enumerate() {
-        if tenants.is_empty() {
-            continue;
-        }
-        let (k, (path, metric)) = (g / kinds.len(), kinds[g % kinds.len()]);
-        let since = start + k as i32 - 12;
-        let mut names: Vec<(String, Month)> = tenants
-            .iter()
-            .map(|&t| (scenario.tenant_name(t).to_string(), since))
-            .collect();
-        names.sort();
-        names.truncate(AGEING_NAMES);
-        out.push(AgeingOut {
-            month: start + k as i32,
-            path,
-            metric,
-            count: tenants.len(),
-            units: units[g],
-            tenants: names,
-        });
-    }
-    out
+        })
+        .collect()
 }

@@ -7,14 +7,14 @@ use serde::Serialize;
 pub use crate::causes::{Cause, Drop};
 use crate::causes::{fallen, is_setback, name_causes};
 use crate::error::Result;
-use crate::explain::{AgeingOut, CertificationsEnding, ageing_out, certification_endings};
+use crate::explain::{AgeingOut, CertificationsEnding, certification_endings, group_ageing};
 use crate::facts::Facts;
 use crate::month::Month;
 use crate::rules::PathId;
 use crate::scenario::Scenario;
 use crate::score::{PathScore, score_path};
 use crate::skilling::StepCounts;
-use crate::tally::tally;
+use crate::tally::tally_watching;
 
 /// Months of facts needed before the first scored month: TTM (11) at the year-ago month
 /// (12), whose "SMB stays SMB" test looks a further year back (12).
@@ -154,7 +154,17 @@ pub fn project(scenario: &Scenario, facts: &Facts) -> Projection {
     let look = lookback(scenario);
     let first = scenario.start - look;
     let end = scenario.end();
-    let tallies = tally(facts, rules, first - 12, end);
+    // One more month back when the windows look back less than a month: what ages out
+    // in `start` compares the same month last year with the month before it.
+    let extra = (first - 12).since(scenario.start - 13).max(0) as usize;
+    let (tallies, ageing) = tally_watching(
+        facts,
+        rules,
+        first - 12 - extra as i32,
+        end,
+        Some(scenario.start),
+    );
+    let tallies = &tallies[extra..];
 
     let scored: Vec<MonthScore> = (0..=end.since(first))
         .map(|k| {
@@ -188,7 +198,7 @@ pub fn project(scenario: &Scenario, facts: &Facts) -> Projection {
     name_causes(scenario, facts, &mut falls);
     summary.warnings = Warnings {
         certifications: certification_endings(scenario),
-        ageing_out: ageing_out(scenario, facts),
+        ageing_out: group_ageing(scenario, &ageing),
     };
     Projection {
         scenario: scenario.name.clone(),

@@ -250,9 +250,33 @@ impl Tally {
     }
 }
 
+/// A tenant whose gain of a year ago stops adding to a metric's net count in a month:
+/// it counts then, and it started counting in the same month last year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgeingEvent {
+    pub tenant: u32,
+    pub month: Month,
+    pub path: PathId,
+    pub metric: Metric,
+    /// How many of the metric's units (sides) age out.
+    pub units: u8,
+}
+
 /// Tallies for every month of `first ..= last`, `[enterprise, smb]` each.
 /// `facts` must start at least 23 months before `first` (TTM at `first - 12`).
 pub fn tally(facts: &Facts, rules: &Ruleset, first: Month, last: Month) -> Vec<[Tally; 2]> {
+    tally_watching(facts, rules, first, last, None).0
+}
+
+/// [`tally`], and, from month `watch` on (at least 13 months after `first`), the net
+/// customer adds and deployments that age out: the same pass reads each tenant once.
+pub fn tally_watching(
+    facts: &Facts,
+    rules: &Ruleset,
+    first: Month,
+    last: Month,
+    watch: Option<Month>,
+) -> (Vec<[Tally; 2]>, Vec<AgeingEvent>) {
     let tests = BandTests::new(rules);
     let offset = first.since(facts.origin);
     assert!(
@@ -262,34 +286,51 @@ pub fn tally(facts: &Facts, rules: &Ruleset, first: Month, last: Month) -> Vec<[
     );
     let count = (last.since(first) + 1).max(0) as usize;
     let offset = offset as usize;
+    let watch = watch.map(|m| {
+        let k = m.since(first);
+        assert!(
+            k >= 13,
+            "ageing is watched from 13 months after the first tallied month"
+        );
+        k as usize
+    });
 
     let fold = |mut acc: Scratch, t: usize| {
         let Scratch {
             tallies,
             bands,
             buf,
+            members,
+            events,
         } = &mut acc;
-        add_tenant(tallies, bands, facts.tenant(t, buf), &tests, offset);
+        let f = facts.tenant(t, buf);
+        add_tenant(tallies, bands, members, f, &tests, offset);
+        if let Some(from) = watch {
+            ageing(members, t as u32, first, from, events);
+        }
         acc
     };
     let scratch = || Scratch {
         tallies: vec![[Tally::default(); 2]; count],
         bands: TenantBands::new(facts.months),
         buf: facts.buffer(),
+        members: vec![[Membership::default(); 2]; count],
+        events: Vec::new(),
     };
     (0..facts.tenants)
         .into_par_iter()
         .with_min_len(256)
         .fold(scratch, fold)
-        .map(|s| s.tallies)
+        .map(|s| (s.tallies, s.events))
         .reduce(
-            || vec![[Tally::default(); 2]; count],
-            |mut a, b| {
+            || (vec![[Tally::default(); 2]; count], Vec::new()),
+            |(mut a, mut ea), (b, eb)| {
                 for (x, y) in a.iter_mut().zip(b) {
                     x[0] += y[0];
                     x[1] += y[1];
                 }
-                a
+                ea.extend(eb);
+                (a, ea)
             },
         )
 }
@@ -299,12 +340,16 @@ struct Scratch {
     tallies: Vec<[Tally; 2]>,
     bands: TenantBands,
     buf: FactsBuf,
+    /// The tenant being added: its membership in each tallied month.
+    members: Vec<[Membership; 2]>,
+    events: Vec<AgeingEvent>,
 }
 
-/// Adds one tenant's months to a worker's running tallies.
+/// Adds one tenant's months to a worker's running tallies, keeping its memberships.
 fn add_tenant(
     tallies: &mut [[Tally; 2]],
     bands: &mut TenantBands,
+    members: &mut [[Membership; 2]],
     f: TenantFacts<'_>,
     tests: &BandTests,
     offset: usize,
@@ -312,12 +357,44 @@ fn add_tenant(
     // Bands are needed from a year before the first tallied month (stays-SMB looks a
     // year back).
     bands.fill(f, tests, offset - 12);
-    for (k, slot) in tallies.iter_mut().enumerate() {
+    for (k, (slot, member)) in tallies.iter_mut().zip(members.iter_mut()).enumerate() {
         let i = offset + k;
         let ttm = bands.ttm_cents(i);
         for path in PathId::ALL {
             let m = bands.membership(f, tests, path, i);
             slot[path.index()].add(m, ttm, f.active[i]);
+            member[path.index()] = m;
+        }
+    }
+}
+
+/// The months from `from` (an index into `members`) in which the tenant's gain of a year
+/// ago ages out of net customer adds or deployments.
+fn ageing(
+    members: &[[Membership; 2]],
+    tenant: u32,
+    first: Month,
+    from: usize,
+    events: &mut Vec<AgeingEvent>,
+) {
+    for k in from..members.len() {
+        for path in PathId::ALL {
+            for metric in [Metric::NetCustomerAdds, Metric::Deployments] {
+                let units = |k: usize| {
+                    let [a, m] = members[k][path.index()].sides(metric);
+                    a as u8 + m as u8
+                };
+                let (now, year, before) = (units(k), units(k - 12), units(k - 13));
+                if now > 0 && year > before {
+                    events.push(AgeingEvent {
+                        tenant,
+                        month: first + k as i32,
+                        path,
+                        metric,
+                        units: year - before,
+                    });
+                }
+            }
         }
     }
 }

@@ -79,12 +79,47 @@ impl History {
     }
 }
 
+/// A file's bytes, mapped into memory when it can be: the parse then reads the page
+/// cache directly, with no copy into fresh memory (at 100,000 tenants the copy alone took
+/// a sixth of the run).
+enum FileBytes {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl FileBytes {
+    fn open(path: &Path) -> std::io::Result<FileBytes> {
+        let file = std::fs::File::open(path)?;
+        let meta = file.metadata()?;
+        if meta.is_file() && meta.len() > 0 {
+            // SAFETY: the map is read-only and private to this process, and nothing here
+            // writes the file. Another program cutting the file short while it is read
+            // could stop the process (SIGBUS), as it can for any program mapping files.
+            if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
+                return Ok(FileBytes::Mapped(map));
+            }
+        }
+        // Anything that cannot be mapped is read, which also words the error.
+        std::fs::read(path).map(FileBytes::Read)
+    }
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            FileBytes::Mapped(m) => m,
+            FileBytes::Read(v) => v,
+        }
+    }
+}
+
 const REQUIRED: [&str; 5] = ["tenant", "month", "seats", "active", "acr"];
 const OPTIONAL: [&str; 2] = ["m365", "azure"];
 
 /// Reads a history CSV, checking every row.
 pub fn read_history(path: &Path, rules: &Ruleset) -> Result<History> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = FileBytes::open(path).map_err(|e| {
         Error::Input(format!(
             "cannot read history {}: {}",
             path.display(),
@@ -117,7 +152,7 @@ pub fn read_history(path: &Path, rules: &Ruleset) -> Result<History> {
     let pieces = if plain {
         // A few pieces per core: each holds its own name table, so fewer is cheaper when
         // every tenant appears in every piece (a file concatenated month by month).
-        split_at_lines(body, body_start, rayon::current_num_threads() * 4)
+        split_at_lines(body, body_start, rayon::current_num_threads() * 2)
     } else {
         vec![(body_start, body)]
     };
@@ -319,17 +354,24 @@ impl std::hash::Hash for Key<'_> {
     }
 }
 
-/// Looks names up in one piece, skipping the lookup while rows of one tenant come together.
+/// Looks names up in one piece. Two guesses skip the hash lookup for the usual orders:
+/// the same tenant as the row before (a file grouped by tenant), or the tenant that
+/// followed the previous one last time (monthly downloads concatenated repeat one order).
 struct Names<'a> {
     ids: FxHashMap<Key<'a>, u32>,
-    last: Option<(&'a [u8], u32)>,
+    last: Option<u32>,
+    /// Per id, the id that followed it last time.
+    next: Vec<u32>,
 }
+
+const NONE: u32 = u32::MAX;
 
 impl<'a> Names<'a> {
     fn with_capacity(n: usize) -> Names<'a> {
         Names {
             ids: FxHashMap::with_capacity_and_hasher(n, Default::default()),
             last: None,
+            next: Vec::with_capacity(n),
         }
     }
 
@@ -338,10 +380,15 @@ impl<'a> Names<'a> {
         name: &'a [u8],
         names: &mut Vec<&'a [u8]>,
     ) -> std::result::Result<u32, String> {
-        if let Some((n, id)) = self.last
-            && Key(n) == Key(name)
-        {
-            return Ok(id);
+        if let Some(last) = self.last {
+            if Key(names[last as usize]) == Key(name) {
+                return Ok(last);
+            }
+            let guess = self.next[last as usize];
+            if guess != NONE && Key(names[guess as usize]) == Key(name) {
+                self.last = Some(guess);
+                return Ok(guess);
+            }
         }
         let id = match self.ids.get(&Key(name)) {
             Some(id) => *id,
@@ -349,12 +396,16 @@ impl<'a> Names<'a> {
                 std::str::from_utf8(name)
                     .map_err(|_| "this row is not valid UTF-8 text".to_string())?;
                 names.push(name);
+                self.next.push(NONE);
                 let id = (names.len() - 1) as u32;
                 self.ids.insert(Key(name), id);
                 id
             }
         };
-        self.last = Some((name, id));
+        if let Some(last) = self.last {
+            self.next[last as usize] = id;
+        }
+        self.last = Some(id);
         Ok(id)
     }
 }
