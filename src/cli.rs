@@ -63,11 +63,15 @@ fn load_plans(
     rules: Option<&std::path::Path>,
 ) -> Result<Vec<(Scenario, Projection)>> {
     use rayon::prelude::*;
+    // Plans that extend one baseline usually share its history: read it and count it once.
+    let imports = crate::scenario::Imports::default();
+    let bases = crate::simulate::Bases::default();
     let results: Vec<Result<(Scenario, Projection)>> = files
         .par_iter()
         .map(|f| {
-            let s = Scenario::load(f, rules)?;
-            let p = simulate(&s)?;
+            let s = Scenario::load_sharing(f, rules, &imports)?;
+            let (origin, end) = facts_span(&s);
+            let p = crate::simulate::project_sharing(&s, &Facts::build(&s, origin, end)?, &bases);
             Ok((s, p))
         })
         .collect();

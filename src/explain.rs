@@ -877,7 +877,8 @@ fn snapshots(
 ) {
     let f = facts.tenant(t, buf);
     let from = index.iter().copied().min().unwrap_or(23);
-    bands.fill(f, tests, from - 12);
+    let to = index.iter().copied().max().unwrap_or(from) + 1;
+    bands.fill(f, tests, from - 12, to);
     for (s, &i) in at.iter_mut().zip(index) {
         *s = Snapshot {
             seats: f.seats[i],

@@ -117,21 +117,44 @@ impl Facts {
     #[inline]
     pub fn tenant<'a>(&'a self, t: usize, buf: &'a mut FactsBuf) -> TenantFacts<'a> {
         match self.slot[t] {
-            EXPANDED => {
-                let rows = self.history.as_ref().expect("imported tenant").rows_of(t);
-                let b = &mut buf.0;
-                b.seats.fill(0);
-                b.active.fill(0);
-                b.acr_cents.fill(0);
-                b.azure_counts.fill(false);
-                history_unchanged(rows, self.window, b.out());
-                b.range(0..self.months)
-            }
+            EXPANDED => self.as_imported(t, buf),
             k => {
                 let k = k as usize;
                 self.stored.range(k * self.months..(k + 1) * self.months)
             }
         }
+    }
+
+    /// Imported tenant `t`'s facts as its history rows alone give them, whether or not
+    /// this scenario changes it (what a shared tally of the history counted).
+    #[inline]
+    pub fn as_imported<'a>(&'a self, t: usize, buf: &'a mut FactsBuf) -> TenantFacts<'a> {
+        let rows = self.history.as_ref().expect("imported tenant").rows_of(t);
+        let b = &mut buf.0;
+        b.seats.fill(0);
+        b.active.fill(0);
+        b.acr_cents.fill(0);
+        b.azure_counts.fill(false);
+        history_unchanged(rows, self.window, b.out());
+        b.range(0..self.months)
+    }
+
+    /// The tenants simulated and stored (declared ones, and imported ones with changes),
+    /// ascending.
+    pub fn stored(&self) -> Vec<usize> {
+        (0..self.tenants)
+            .filter(|&t| self.slot[t] != EXPANDED)
+            .collect()
+    }
+
+    /// How many tenants come from the history.
+    pub fn imported(&self) -> usize {
+        self.history.as_ref().map_or(0, |h| h.names.len())
+    }
+
+    /// The history these facts read, to tell whether two scenarios share one.
+    pub fn history(&self) -> Option<&Arc<History>> {
+        self.history.as_ref()
     }
 
     /// Tenant `t`'s facts, copied out.

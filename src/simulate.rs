@@ -1,6 +1,9 @@
 //! The projection: scenario -> facts -> tallies -> scores for every month on both paths,
 //! and what a planner reads off them (first qualifying month, enrolment, drops and why).
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -11,10 +14,10 @@ use crate::explain::{AgeingOut, CertificationsEnding, certification_endings, gro
 use crate::facts::Facts;
 use crate::month::Month;
 use crate::rules::PathId;
-use crate::scenario::Scenario;
+use crate::scenario::{History, Scenario};
 use crate::score::{PathScore, score_path};
 use crate::skilling::StepCounts;
-use crate::tally::tally_watching;
+use crate::tally::{Counts, Span, history_counts, tally_watching};
 
 /// Months of facts needed before the first scored month: TTM (11) at the year-ago month
 /// (12), whose "SMB stays SMB" test looks a further year back (12).
@@ -148,8 +151,55 @@ pub fn facts_span(scenario: &Scenario) -> (Month, Month) {
     )
 }
 
+/// The history's part of the tallies, computed once and shared by every scenario scored
+/// through the same `Bases` on the same history, ruleset and months: plans compared side
+/// by side, or one plan re-scored with events switched on and off. Each scenario then
+/// costs only its declared tenants and the imported tenants it changes.
+#[derive(Default)]
+pub struct Bases {
+    #[allow(clippy::type_complexity)]
+    counts: Mutex<HashMap<(usize, String, Span), Arc<OnceLock<(Arc<History>, Counts)>>>>,
+}
+
+impl Bases {
+    /// The scenario's tallies over `span`, from the shared history counts when that pays.
+    pub fn counts(&self, scenario: &Scenario, facts: &Facts, span: Span) -> Counts {
+        let rules = &scenario.rules;
+        let changed = facts
+            .stored()
+            .iter()
+            .filter(|&&t| t < facts.imported())
+            .count();
+        // A change to every tenant ("*") leaves nothing to share.
+        let Some(history) = facts.history().filter(|_| changed * 2 < facts.imported()) else {
+            let (tallies, events) = tally_watching(facts, rules, span.first, span.last, span.watch);
+            return Counts { tallies, events };
+        };
+        let key = (
+            Arc::as_ptr(history) as usize,
+            format!("{}\u{0}{}", rules.origin, rules.name),
+            span,
+        );
+        let once = self
+            .counts
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(key)
+            .or_default()
+            .clone();
+        // The history is kept with its counts so that its address names it while cached.
+        let (_, base) = once.get_or_init(|| (history.clone(), history_counts(facts, rules, span)));
+        base.adjusted(facts, rules, span)
+    }
+}
+
 /// Scores every month on both paths from facts built over [`facts_span`].
 pub fn project(scenario: &Scenario, facts: &Facts) -> Projection {
+    project_sharing(scenario, facts, &Bases::default())
+}
+
+/// [`project`], sharing the history's part of the tallies through `bases`.
+pub fn project_sharing(scenario: &Scenario, facts: &Facts, bases: &Bases) -> Projection {
     let rules = &scenario.rules;
     let look = lookback(scenario);
     let first = scenario.start - look;
@@ -157,14 +207,13 @@ pub fn project(scenario: &Scenario, facts: &Facts) -> Projection {
     // One more month back when the windows look back less than a month: what ages out
     // in `start` compares the same month last year with the month before it.
     let extra = (first - 12).since(scenario.start - 13).max(0) as usize;
-    let (tallies, ageing) = tally_watching(
-        facts,
-        rules,
-        first - 12 - extra as i32,
-        end,
-        Some(scenario.start),
-    );
-    let tallies = &tallies[extra..];
+    let span = Span {
+        first: first - 12 - extra as i32,
+        last: end,
+        watch: Some(scenario.start),
+    };
+    let counts = bases.counts(scenario, facts, span);
+    let (tallies, ageing) = (&counts.tallies[extra..], &counts.events);
 
     let scored: Vec<MonthScore> = (0..=end.since(first))
         .map(|k| {
@@ -198,7 +247,7 @@ pub fn project(scenario: &Scenario, facts: &Facts) -> Projection {
     name_causes(scenario, facts, &mut falls);
     summary.warnings = Warnings {
         certifications: certification_endings(scenario),
-        ageing_out: group_ageing(scenario, &ageing),
+        ageing_out: group_ageing(scenario, ageing),
     };
     Projection {
         scenario: scenario.name.clone(),

@@ -4,7 +4,7 @@
 //! Each tenant is visited once; its trailing-twelve-month ACR is a running sum and its
 //! band membership a bitmask per month, so the cost is linear in tenants x months.
 
-use std::ops::AddAssign;
+use std::ops::{AddAssign, SubAssign};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -27,6 +27,18 @@ pub struct Tally {
     pub azure_eligible_acr_cents: i64,
     /// Sum of active seats over tenants in the M365 band.
     pub m365_protected_users: u64,
+}
+
+impl SubAssign for Tally {
+    /// Takes away counts that were added: never below zero.
+    fn sub_assign(&mut self, o: Tally) {
+        self.azure_customers -= o.azure_customers;
+        self.m365_customers -= o.m365_customers;
+        self.azure_deployments -= o.azure_deployments;
+        self.m365_deployments -= o.m365_deployments;
+        self.azure_eligible_acr_cents -= o.azure_eligible_acr_cents;
+        self.m365_protected_users -= o.m365_protected_users;
+    }
 }
 
 impl AddAssign for Tally {
@@ -181,15 +193,15 @@ impl TenantBands {
         }
     }
 
-    /// Works out TTM and bands for the months `from..` of `f`. `from` must be at least 11
-    /// (TTM needs the 11 months before), and [`membership`](Self::membership) of month i
+    /// Works out TTM and bands for the months `from..to` of `f`. `from` must be at least
+    /// 11 (TTM needs the 11 months before), and [`membership`](Self::membership) of month i
     /// needs `i - 12 >= from` (SMB stays SMB looks a year back).
     #[inline]
-    pub fn fill(&mut self, f: TenantFacts<'_>, tests: &BandTests, from: usize) {
+    pub fn fill(&mut self, f: TenantFacts<'_>, tests: &BandTests, from: usize, to: usize) {
         let paths = &tests.0;
         // Months from-11 ..= from-1; each step adds month i and drops month i-12.
         let mut ttm: i64 = f.acr_cents[from - 11..from].iter().sum();
-        for i in from..f.acr_cents.len() {
+        for i in from..to.min(f.acr_cents.len()) {
             ttm += f.acr_cents[i];
             if i > from {
                 ttm -= f.acr_cents[i - 12];
@@ -268,6 +280,32 @@ pub fn tally(facts: &Facts, rules: &Ruleset, first: Month, last: Month) -> Vec<[
     tally_watching(facts, rules, first, last, None).0
 }
 
+/// Which months a tally covers, and from which month it watches for ageing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub first: Month,
+    pub last: Month,
+    /// At least 13 months after `first`.
+    pub watch: Option<Month>,
+}
+
+/// The tallies and ageing events of a set of tenants over a [`Span`]. Counts are integers,
+/// so tenants can be added and taken away exactly, in any order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counts {
+    pub tallies: Vec<[Tally; 2]>,
+    pub events: Vec<AgeingEvent>,
+}
+
+/// How a tenant is read for a tally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Read {
+    /// As the scenario has it.
+    Scenario,
+    /// As its history rows alone give it.
+    Imported,
+}
+
 /// [`tally`], and, from month `watch` on (at least 13 months after `first`), the net
 /// customer adds and deployments that age out: the same pass reads each tenant once.
 pub fn tally_watching(
@@ -277,6 +315,59 @@ pub fn tally_watching(
     last: Month,
     watch: Option<Month>,
 ) -> (Vec<[Tally; 2]>, Vec<AgeingEvent>) {
+    let span = Span { first, last, watch };
+    let all: Vec<usize> = (0..facts.tenants).collect();
+    let c = count_tenants(facts, rules, span, &all, Read::Scenario);
+    (c.tallies, c.events)
+}
+
+/// The counts of every imported tenant as its rows stand: the part of a tally that plans
+/// sharing one history share. [`Counts::adjusted`] turns it into one plan's tally.
+pub fn history_counts(facts: &Facts, rules: &Ruleset, span: Span) -> Counts {
+    let imported: Vec<usize> = (0..facts.imported()).collect();
+    count_tenants(facts, rules, span, &imported, Read::Imported)
+}
+
+impl Counts {
+    /// These history counts made into the scenario's own: the imported tenants it changes
+    /// are taken away as imported and added as changed, its declared tenants added. The
+    /// cost is that of the changed and declared tenants only.
+    pub fn adjusted(&self, facts: &Facts, rules: &Ruleset, span: Span) -> Counts {
+        let stored = facts.stored();
+        let changed: Vec<usize> = stored
+            .iter()
+            .copied()
+            .filter(|&t| t < facts.imported())
+            .collect();
+        let out = count_tenants(facts, rules, span, &changed, Read::Imported);
+        let add = count_tenants(facts, rules, span, &stored, Read::Scenario);
+        let mut tallies = self.tallies.clone();
+        for ((t, o), a) in tallies.iter_mut().zip(&out.tallies).zip(&add.tallies) {
+            for p in 0..2 {
+                t[p] -= o[p];
+                t[p] += a[p];
+            }
+        }
+        let mut events: Vec<AgeingEvent> = self
+            .events
+            .iter()
+            .filter(|e| changed.binary_search(&(e.tenant as usize)).is_err())
+            .copied()
+            .collect();
+        events.extend(add.events);
+        Counts { tallies, events }
+    }
+}
+
+/// Counts `tenants`, read as `read` says.
+fn count_tenants(
+    facts: &Facts,
+    rules: &Ruleset,
+    span: Span,
+    tenants: &[usize],
+    read: Read,
+) -> Counts {
+    let Span { first, last, watch } = span;
     let tests = BandTests::new(rules);
     let offset = first.since(facts.origin);
     assert!(
@@ -295,7 +386,8 @@ pub fn tally_watching(
         k as usize
     });
 
-    let fold = |mut acc: Scratch, t: usize| {
+    let fold = |mut acc: Scratch, t: &usize| {
+        let t = *t;
         let Scratch {
             tallies,
             bands,
@@ -303,7 +395,10 @@ pub fn tally_watching(
             members,
             events,
         } = &mut acc;
-        let f = facts.tenant(t, buf);
+        let f = match read {
+            Read::Scenario => facts.tenant(t, buf),
+            Read::Imported => facts.as_imported(t, buf),
+        };
         add_tenant(tallies, bands, members, f, &tests, offset);
         if let Some(from) = watch {
             ageing(members, t as u32, first, from, events);
@@ -317,8 +412,8 @@ pub fn tally_watching(
         members: vec![[Membership::default(); 2]; count],
         events: Vec::new(),
     };
-    (0..facts.tenants)
-        .into_par_iter()
+    let (tallies, events) = tenants
+        .par_iter()
         .with_min_len(256)
         .fold(scratch, fold)
         .map(|s| (s.tallies, s.events))
@@ -332,7 +427,8 @@ pub fn tally_watching(
                 ea.extend(eb);
                 (a, ea)
             },
-        )
+        );
+    Counts { tallies, events }
 }
 
 /// One worker's running tallies and reusable buffers.
@@ -356,7 +452,7 @@ fn add_tenant(
 ) {
     // Bands are needed from a year before the first tallied month (stays-SMB looks a
     // year back).
-    bands.fill(f, tests, offset - 12);
+    bands.fill(f, tests, offset - 12, offset + tallies.len());
     for (k, (slot, member)) in tallies.iter_mut().zip(members.iter_mut()).enumerate() {
         let i = offset + k;
         let ttm = bands.ttm_cents(i);

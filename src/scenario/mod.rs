@@ -135,7 +135,21 @@ pub struct Change {
 impl Scenario {
     /// Loads a scenario file and everything it refers to. `rules_override` is `--rules`.
     pub fn load(path: &Path, rules_override: Option<&Path>) -> Result<Scenario> {
-        resolve(layers::merge(layers::load_chain(path)?)?, rules_override)
+        Scenario::load_sharing(path, rules_override, &Imports::default())
+    }
+
+    /// [`Scenario::load`], reading a history CSV that other scenarios loaded through the
+    /// same `imports` already only once (plans compared side by side usually share one).
+    pub fn load_sharing(
+        path: &Path,
+        rules_override: Option<&Path>,
+        imports: &Imports,
+    ) -> Result<Scenario> {
+        resolve(
+            layers::merge(layers::load_chain(path)?)?,
+            rules_override,
+            imports,
+        )
     }
 
     /// Parses a scenario from text, as if read from `path` (tests and the library API).
@@ -145,7 +159,11 @@ impl Scenario {
             text: text.to_string(),
         };
         let file = source.parse_toml()?;
-        resolve(layers::merge(vec![layers::Layer { source, file }])?, None)
+        resolve(
+            layers::merge(vec![layers::Layer { source, file }])?,
+            None,
+            &Imports::default(),
+        )
     }
 
     pub fn tenant_count(&self) -> usize {
@@ -206,7 +224,40 @@ fn ruleset(merged: &Merged, rules_override: Option<&Path>) -> Result<Ruleset> {
     }
 }
 
-fn resolve(merged: Merged, rules_override: Option<&Path>) -> Result<Scenario> {
+/// History imports shared by the scenarios loaded through it, by file and ruleset (the
+/// ruleset's association names decide how the file's cells read).
+#[derive(Default)]
+pub struct Imports {
+    #[allow(clippy::type_complexity)]
+    loaded: std::sync::Mutex<
+        HashMap<(PathBuf, String), Arc<std::sync::OnceLock<Option<Arc<History>>>>>,
+    >,
+}
+
+impl Imports {
+    /// The history at `path`, read once per file and ruleset. A file that fails to read
+    /// is read again by each scenario, so that each reports its own error.
+    fn history(&self, path: &Path, rules: &Ruleset) -> Result<Arc<History>> {
+        let key = (
+            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+            format!("{}\u{0}{}", rules.origin, rules.name),
+        );
+        let once = self
+            .loaded
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(key)
+            .or_default()
+            .clone();
+        // Other scenarios asking for the same file wait here for the one import.
+        match once.get_or_init(|| history::read_history(path, rules).ok().map(Arc::new)) {
+            Some(h) => Ok(h.clone()),
+            None => history::read_history(path, rules).map(Arc::new),
+        }
+    }
+}
+
+fn resolve(merged: Merged, rules_override: Option<&Path>, imports: &Imports) -> Result<Scenario> {
     let rules = ruleset(&merged, rules_override)?;
     let leaf = merged.layers.last().expect("a chain has at least one file");
     let start = merged.start.ok_or_else(|| {
@@ -245,9 +296,7 @@ fn resolve(merged: Merged, rules_override: Option<&Path>) -> Result<Scenario> {
     let history = match &merged.history {
         Some(s) => Some((
             s.path.clone(),
-            Arc::new(load_setting(&merged, s, "history", |p| {
-                history::read_history(p, &rules)
-            })?),
+            load_setting(&merged, s, "history", |p| imports.history(p, &rules))?,
         )),
         None => None,
     };
