@@ -15,20 +15,21 @@ use pcsim::report::Format;
 use pcsim::rules::Ruleset;
 use pcsim::scenario::Scenario;
 use pcsim::scenario::history::read_history;
-use pcsim::simulate::{facts_span, project, simulate};
-use pcsim::synth::{Options, scenario_toml, write_history};
+use pcsim::simulate::{Bases, facts_span, project, rescore, simulate};
+use pcsim::synth::{Options, Order, scenario_toml, write_history_in};
 
 const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 const HISTORY_MONTHS: u32 = 36;
 const HORIZON: u64 = 24;
 
-/// Generates (once per run) a history and a scenario for `tenants`.
-fn data(dir: &Path, tenants: usize) -> PathBuf {
-    let folder = dir.join(tenants.to_string());
+/// Generates (once per run) a history in `order` and a scenario for `tenants`.
+fn data(dir: &Path, tenants: usize, order: Order) -> PathBuf {
+    let folder = dir.join(format!("{tenants}-{order:?}"));
     std::fs::create_dir_all(&folder).unwrap();
     let options = Options::new(tenants, HISTORY_MONTHS, 1);
-    write_history(
+    write_history_in(
         &options,
+        order,
         std::fs::File::create(folder.join("tenants.csv")).unwrap(),
     )
     .unwrap();
@@ -40,11 +41,18 @@ fn data(dir: &Path, tenants: usize) -> PathBuf {
     folder.join("scenario.toml")
 }
 
+/// What `pcsim run FILE --format json` does.
+fn end_to_end(path: &Path) -> String {
+    let s = Scenario::load(path, None).unwrap();
+    let p = simulate(&s).unwrap();
+    Format::Json.report().render(&p)
+}
+
 fn pipeline(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let rules = Ruleset::built_in();
     for tenants in SIZES {
-        let scenario_path = data(dir.path(), tenants);
+        let scenario_path = data(dir.path(), tenants, Order::Tenant);
         let csv = scenario_path.with_file_name("tenants.csv");
         let scenario = Scenario::load(&scenario_path, None).unwrap();
         let (origin, end) = facts_span(&scenario);
@@ -68,12 +76,33 @@ fn pipeline(c: &mut Criterion) {
             b.iter(|| black_box(project(&scenario, &facts)))
         });
         group.bench_function(BenchmarkId::new("run end to end", tenants), |b| {
+            b.iter(|| black_box(end_to_end(&scenario_path)))
+        });
+        // Planners re-score one scenario many times (odds, seeking): with the history's
+        // counts shared, a re-score builds the plan's own tenants and scores the months.
+        let bases = Bases::default();
+        rescore(&scenario, &facts, &bases);
+        group.bench_function(BenchmarkId::new("re-score, history shared", tenants), |b| {
             b.iter(|| {
-                let s = Scenario::load(&scenario_path, None).unwrap();
-                let p = simulate(&s).unwrap();
-                black_box(Format::Json.report().render(&p))
+                let facts = Facts::build(&scenario, origin, end).unwrap();
+                black_box(rescore(&scenario, &facts, &bases))
             })
         });
+        if tenants >= 100_000 {
+            // The same rows as monthly downloads concatenated, and shuffled.
+            for order in [Order::Month, Order::Shuffled] {
+                let path = data(dir.path(), tenants, order);
+                let csv = path.with_file_name("tenants.csv");
+                group.bench_function(
+                    BenchmarkId::new(format!("csv import, {order:?} order"), tenants),
+                    |b| b.iter(|| black_box(read_history(&csv, &rules).unwrap())),
+                );
+                group.bench_function(
+                    BenchmarkId::new(format!("run end to end, {order:?} order"), tenants),
+                    |b| b.iter(|| black_box(end_to_end(&path))),
+                );
+            }
+        }
         group.finish();
     }
 }

@@ -1057,7 +1057,7 @@ pub struct CertificationsEnding {
     pub ending: Vec<CertificationEnding>,
 }
 
-/// The certifications that stop counting in each projected month after the first.
+/// The certifications that stop counting in each projected month, the first included.
 pub fn certification_endings(scenario: &Scenario) -> Vec<CertificationsEnding> {
     let rules = &scenario.rules;
     // (month, person index, certificate index)
@@ -1068,7 +1068,7 @@ pub fn certification_endings(scenario: &Scenario) -> Vec<CertificationsEnding> {
                 continue;
             };
             let month = Month::of_date(last_day.succ_opt().unwrap_or(last_day));
-            if month > scenario.start && month <= scenario.end() && c.counts_in(month - 1) {
+            if month >= scenario.start && month <= scenario.end() && c.counts_in(month - 1) {
                 ends.push((month, pi, ci));
             }
         }

@@ -193,13 +193,17 @@ impl Bases {
     }
 }
 
-/// Scores every month on both paths from facts built over [`facts_span`].
-pub fn project(scenario: &Scenario, facts: &Facts) -> Projection {
-    project_sharing(scenario, facts, &Bases::default())
+/// The scores of every projected month (and the look-back months before `start`), with
+/// no summary: what odds and seeking need when they score a scenario again and again.
+/// With `bases` shared, a re-score costs the scenario's declared and changed tenants.
+pub struct Rescored {
+    /// The look-back months, then the projected months.
+    pub scored: Vec<MonthScore>,
+    pub ageing: Vec<crate::tally::AgeingEvent>,
 }
 
-/// [`project`], sharing the history's part of the tallies through `bases`.
-pub fn project_sharing(scenario: &Scenario, facts: &Facts, bases: &Bases) -> Projection {
+/// Scores a scenario month by month without summarizing it (see [`Rescored`]).
+pub fn rescore(scenario: &Scenario, facts: &Facts, bases: &Bases) -> Rescored {
     let rules = &scenario.rules;
     let look = lookback(scenario);
     let first = scenario.start - look;
@@ -212,9 +216,8 @@ pub fn project_sharing(scenario: &Scenario, facts: &Facts, bases: &Bases) -> Pro
         last: end,
         watch: Some(scenario.start),
     };
-    let counts = bases.counts(scenario, facts, span);
-    let (tallies, ageing) = (&counts.tallies[extra..], &counts.events);
-
+    let Counts { tallies, events } = bases.counts(scenario, facts, span);
+    let tallies = &tallies[extra..];
     let scored: Vec<MonthScore> = (0..=end.since(first))
         .map(|k| {
             let month = first + k;
@@ -237,7 +240,23 @@ pub fn project_sharing(scenario: &Scenario, facts: &Facts, bases: &Bases) -> Pro
             }
         })
         .collect();
-    let (lookback, months) = scored.split_at(look as usize);
+    Rescored {
+        scored,
+        ageing: events,
+    }
+}
+
+/// Scores every month on both paths from facts built over [`facts_span`].
+pub fn project(scenario: &Scenario, facts: &Facts) -> Projection {
+    project_sharing(scenario, facts, &Bases::default())
+}
+
+/// [`project`], sharing the history's part of the tallies through `bases`.
+pub fn project_sharing(scenario: &Scenario, facts: &Facts, bases: &Bases) -> Projection {
+    let rules = &scenario.rules;
+    let look = lookback(scenario) as usize;
+    let Rescored { scored, ageing } = rescore(scenario, facts, bases);
+    let (lookback, months) = scored.split_at(look);
     let mut summary = summarize(scenario, lookback, months);
     let mut falls: Vec<&mut Drop> = summary
         .drops
@@ -247,7 +266,7 @@ pub fn project_sharing(scenario: &Scenario, facts: &Facts, bases: &Bases) -> Pro
     name_causes(scenario, facts, &mut falls);
     summary.warnings = Warnings {
         certifications: certification_endings(scenario),
-        ageing_out: group_ageing(scenario, ageing),
+        ageing_out: group_ageing(scenario, &ageing),
     };
     Projection {
         scenario: scenario.name.clone(),

@@ -255,7 +255,7 @@ fn expiry_before_passing_points_at_expires() {
         "name = \"Plan\"\nstart = \"2027-01\"\n\n[[people]]\nname = \"Ana\"\n\
          certs = [{ cert = \"SC-200\", passed = \"2027-05\", expires = \"2027-01-31\" }]\n",
         "plan.toml:6:59: ",
-        &["expires (2027-01-31) before it is passed (2027-05)"],
+        &["expires (2027-01-31) on or before the day it is passed (2027-05)"],
     );
 }
 
@@ -1118,7 +1118,7 @@ fn people_csv_row_expiring_before_it_is_passed() {
     bad_people(
         "person,cert,passed,expires\nAna,SC-200,2025-04-10,2024-01\n",
         "people.csv:2:1: ",
-        &["expires (2024-01) before it is passed (2025-04-10)"],
+        &["expires (2024-01) on or before the day it is passed (2025-04-10)"],
     );
 }
 

@@ -1,33 +1,37 @@
-//! Big imports: the same answer whatever the thread count.
+//! Big imports: the same answer whatever the thread count and whatever the row order.
 
 use assert_cmd::Command;
-use pcsim::synth::{Options, scenario_toml, write_history};
+use pcsim::synth::{Options, Order, scenario_toml, write_history, write_history_in};
 
 #[test]
-fn the_same_scenario_gives_byte_identical_json_with_one_thread_and_several() {
+fn the_same_rows_in_any_order_give_byte_identical_output_on_any_thread_count() {
     let dir = tempfile::tempdir().unwrap();
     let options = Options::new(4_000, 36, 7);
-    let rows = write_history(
-        &options,
-        std::fs::File::create(dir.path().join("tenants.csv")).unwrap(),
-    )
-    .unwrap();
-    assert!(
-        rows > 50_000,
-        "big enough to be split into many pieces: {rows} rows"
-    );
-    std::fs::write(
-        dir.path().join("plan.toml"),
-        scenario_toml(&options, "tenants.csv"),
-    )
-    .unwrap();
-
-    let run = |threads: &str, format: &str| {
+    for order in [Order::Tenant, Order::Month, Order::Shuffled] {
+        let folder = dir.path().join(format!("{order:?}"));
+        std::fs::create_dir(&folder).unwrap();
+        let rows = write_history_in(
+            &options,
+            order,
+            std::fs::File::create(folder.join("tenants.csv")).unwrap(),
+        )
+        .unwrap();
+        assert!(
+            rows > 50_000,
+            "big enough to be split into many pieces: {rows} rows"
+        );
+        std::fs::write(
+            folder.join("plan.toml"),
+            scenario_toml(&options, "tenants.csv"),
+        )
+        .unwrap();
+    }
+    let run = |order: Order, threads: &str, format: &str| {
         Command::cargo_bin("pcsim")
             .unwrap()
             .env("RAYON_NUM_THREADS", threads)
             .arg("run")
-            .arg(dir.path().join("plan.toml"))
+            .arg(dir.path().join(format!("{order:?}")).join("plan.toml"))
             .args(["--format", format])
             .assert()
             .success()
@@ -35,12 +39,44 @@ fn the_same_scenario_gives_byte_identical_json_with_one_thread_and_several() {
             .stdout
             .clone()
     };
-    let one = run("1", "json");
-    assert!(one.len() > 5_000, "a full projection");
-    for threads in ["2", "3", "8"] {
-        assert_eq!(run(threads, "json"), one, "{threads} threads");
+    let json = run(Order::Tenant, "1", "json");
+    let csv = run(Order::Tenant, "1", "csv");
+    assert!(json.len() > 5_000, "a full projection");
+    for order in [Order::Tenant, Order::Month, Order::Shuffled] {
+        for threads in ["1", "2", "8"] {
+            assert_eq!(
+                run(order, threads, "json"),
+                json,
+                "{order:?}, {threads} threads"
+            );
+            assert_eq!(
+                run(order, threads, "csv"),
+                csv,
+                "{order:?}, {threads} threads"
+            );
+        }
     }
-    assert_eq!(run("1", "csv"), run("4", "csv"));
+}
+
+#[test]
+fn the_row_orders_hold_the_same_rows() {
+    let options = Options::new(200, 24, 5);
+    let lines = |order: Order| {
+        let mut out = Vec::new();
+        write_history_in(&options, order, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let mut lines: Vec<String> = text.lines().map(String::from).collect();
+        let header = lines.remove(0);
+        let first_rows = lines[..3].to_vec();
+        lines.sort();
+        (header, lines, first_rows)
+    };
+    let (h, tenant, first) = lines(Order::Tenant);
+    for order in [Order::Month, Order::Shuffled] {
+        let (h2, other, first2) = lines(order);
+        assert_eq!((&h2, &other), (&h, &tenant), "{order:?}: the same rows");
+        assert_ne!(first2, first, "{order:?}: in another order");
+    }
 }
 
 #[test]

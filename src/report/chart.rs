@@ -20,7 +20,7 @@ use crate::score::Metric;
 use crate::simulate::{DesignationStep, MonthScore, Projection};
 
 const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-const FAMILY: &str = "sans-serif";
+pub const FAMILY: &str = "sans-serif";
 /// A little headroom above 100 points so a line at the maximum is not clipped.
 const TOP: f64 = 104.0;
 
@@ -94,7 +94,8 @@ impl Chart {
     }
 }
 
-fn register_font() {
+/// Makes the embedded font available to plotters under [`FAMILY`] (once per process).
+pub fn register_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         plotters::style::register_font(FAMILY, FontStyle::Normal, FONT)

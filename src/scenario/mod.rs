@@ -387,7 +387,9 @@ fn held_cert(
         ),
         Ending::Expires(e) => {
             if e.first_day() <= passed.first_day() {
-                return Err(format!("it expires ({e}) before it is passed ({passed})"));
+                return Err(format!(
+                    "it expires ({e}) on or before the day it is passed ({passed})"
+                ));
             }
             e.first_day().pred_opt()
         }
@@ -503,9 +505,27 @@ fn resolve_tenants(
     history: Option<&History>,
 ) -> Result<Vec<Tenant>> {
     let mut tenants: Vec<Tenant> = Vec::new();
-    let imported: HashMap<&str, ()> = history
-        .map(|h| h.names.iter().map(|n| (n.as_str(), ())).collect())
-        .unwrap_or_default();
+    // Declared names are few and a history's many: look the declared ones up in one pass
+    // over the history instead of indexing every imported name.
+    let written: rustc_hash::FxHashSet<&str> = merged
+        .tenants
+        .iter()
+        .map(|t| t.entry.name.get_ref().as_str())
+        .collect();
+    let imported: rustc_hash::FxHashSet<&str> = match history {
+        Some(h) if !written.is_empty() => h
+            .names
+            .iter()
+            .map(String::as_str)
+            .filter(|n| {
+                written.contains(n)
+                    || n.rsplit_once(' ').is_some_and(|(group, k)| {
+                        written.contains(group) && k.parse::<u32>().is_ok()
+                    })
+            })
+            .collect(),
+        _ => Default::default(),
+    };
     let mut declared: HashMap<String, ()> = HashMap::new();
     for from in &merged.tenants {
         let src = &merged.layers[from.layer].source;
@@ -586,10 +606,10 @@ fn resolve_tenants(
                     "\"*\" stands for every tenant in [[changes]]; give this tenant another name",
                 ));
             }
-            if t.count.is_some() && imported.contains_key(name.as_str()) {
+            if t.count.is_some() && imported.contains(name.as_str()) {
                 return Err(src.at(t.name.span(), format!("the group name \"{name}\" is also a tenant in the history CSV; a change could not tell them apart")));
             }
-            if imported.contains_key(m.name.as_str()) {
+            if imported.contains(m.name.as_str()) {
                 return Err(src.at(t.name.span(), format!("tenant \"{}\" is also in the history CSV; change it with [[changes]] instead", m.name)));
             }
             if declared.insert(m.name.clone(), ()).is_some()
@@ -624,9 +644,20 @@ fn resolve_changes(
 ) -> Result<Vec<Change>> {
     let offset = history.map_or(0, |h| h.names.len());
     let mut by_name: HashMap<&str, Vec<u32>> = HashMap::new();
+    // Changes name few tenants; find those among the imported ones in one pass rather
+    // than indexing every imported name.
     if let Some(h) = history {
-        for (i, n) in h.names.iter().enumerate() {
-            by_name.entry(n.as_str()).or_default().push(i as u32);
+        let wanted: rustc_hash::FxHashSet<&str> = merged
+            .changes
+            .iter()
+            .map(|c| c.entry.tenant.get_ref().as_str())
+            .collect();
+        if !wanted.is_empty() {
+            for (i, n) in h.names.iter().enumerate() {
+                if wanted.contains(n.as_str()) {
+                    by_name.entry(n.as_str()).or_default().push(i as u32);
+                }
+            }
         }
     }
     for (i, t) in tenants.iter().enumerate() {
@@ -648,8 +679,13 @@ fn resolve_changes(
             match by_name.get(written.as_str()) {
                 Some(ids) => Target::Tenants(ids.clone()),
                 None => {
+                    let imported = history
+                        .iter()
+                        .flat_map(|h| h.names.iter().map(String::as_str));
                     let near = by_name
                         .keys()
+                        .copied()
+                        .chain(imported)
                         .find(|k| k.eq_ignore_ascii_case(written))
                         .map(|k| format!(" (did you mean \"{k}\"?)"))
                         .unwrap_or_default();
