@@ -2,6 +2,8 @@
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Parser, Subcommand};
 
@@ -14,32 +16,61 @@ use crate::output::write_atomic;
 use crate::report::chart::{Size, comparison_chart, projection_chart};
 use crate::report::{Format, check_report, count};
 use crate::rules::{BUILT_IN, PathId, Ruleset};
-use crate::scenario::Scenario;
+use crate::scenario::history::ReadProgress;
+use crate::scenario::{Imports, Scenario};
 use crate::simulate::{Projection, facts_span, project, simulate};
 
-/// A spinner on standard error for long runs. It appears only once a run has taken about a
-/// second, so quick runs print nothing extra, and never when standard error is not a
-/// terminal (indicatif draws nothing then), so pipes and logs stay clean.
+/// A progress display on standard error for long runs: a bar of the history's bytes read
+/// while it is imported, then a spinner naming the stage. It appears only once a run has
+/// taken about a second, so quick runs print nothing extra, and never when standard error
+/// is not a terminal (indicatif draws nothing then), so pipes and logs stay clean.
 struct Progress {
     bar: indicatif::ProgressBar,
-    done: std::sync::Arc<std::sync::Mutex<bool>>,
+    done: Arc<AtomicBool>,
 }
 
 impl Progress {
-    fn start(message: String) -> Progress {
+    fn start(message: String, reading: Arc<ReadProgress>) -> Progress {
         let bar = indicatif::ProgressBar::hidden();
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
-                .expect("a valid template"),
-        );
+        bar.set_style(spinner());
         bar.set_message(message);
-        let done = std::sync::Arc::new(std::sync::Mutex::new(false));
+        let done = Arc::new(AtomicBool::new(false));
         let (b, d) = (bar.clone(), done.clone());
         std::thread::spawn(move || {
             std::thread::sleep(std::time::Duration::from_secs(1));
-            if !*d.lock().unwrap_or_else(|e| e.into_inner()) {
-                b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-                b.enable_steady_tick(std::time::Duration::from_millis(120));
+            if d.load(Ordering::Relaxed) {
+                return;
+            }
+            b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            b.enable_steady_tick(std::time::Duration::from_millis(120));
+            // While the history is read, show how far; then leave the stage's spinner.
+            while !d.load(Ordering::Relaxed) {
+                let (read, total) = (
+                    reading.bytes.load(Ordering::Relaxed),
+                    reading.total.load(Ordering::Relaxed),
+                );
+                if total == 0 || read >= total {
+                    if b.length().is_some() {
+                        b.set_style(spinner());
+                        b.unset_length();
+                    }
+                    if total > 0 {
+                        break;
+                    }
+                } else {
+                    if b.length().is_none() {
+                        b.set_style(
+                            indicatif::ProgressStyle::with_template(
+                                "{msg} [{bar:30}] {bytes}/{total_bytes} ({elapsed})",
+                            )
+                            .expect("a valid template")
+                            .progress_chars("=> "),
+                        );
+                    }
+                    b.set_length(total);
+                    b.set_position(read);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
             }
         });
         Progress { bar, done }
@@ -50,9 +81,14 @@ impl Progress {
     }
 }
 
+fn spinner() -> indicatif::ProgressStyle {
+    indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+        .expect("a valid template")
+}
+
 impl Drop for Progress {
     fn drop(&mut self) {
-        *self.done.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        self.done.store(true, Ordering::Relaxed);
         self.bar.finish_and_clear();
     }
 }
@@ -61,15 +97,15 @@ impl Drop for Progress {
 fn load_plans(
     files: &[PathBuf],
     rules: Option<&std::path::Path>,
+    imports: &Imports,
 ) -> Result<Vec<(Scenario, Projection)>> {
     use rayon::prelude::*;
     // Plans that extend one baseline usually share its history: read it and count it once.
-    let imports = crate::scenario::Imports::default();
     let bases = crate::simulate::Bases::default();
     let results: Vec<Result<(Scenario, Projection)>> = files
         .par_iter()
         .map(|f| {
-            let s = Scenario::load_sharing(f, rules, &imports)?;
+            let s = Scenario::load_sharing(f, rules, imports)?;
             let (origin, end) = facts_span(&s);
             let p = crate::simulate::project_sharing(&s, &Facts::build(&s, origin, end)?, &bases);
             Ok((s, p))
@@ -206,8 +242,12 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             rules,
             output,
         } => {
-            let progress = Progress::start(format!("Reading {}", file.display()));
-            let scenario = Scenario::load(&file, rules.as_deref())?;
+            let imports = Imports::default();
+            let progress = Progress::start(
+                format!("Reading {}", file.display()),
+                imports.progress.clone(),
+            );
+            let scenario = Scenario::load_sharing(&file, rules.as_deref(), &imports)?;
             progress.stage(format!(
                 "Expanding monthly facts for {}",
                 count(scenario.tenant_count(), "tenant", "tenants")
@@ -235,8 +275,12 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             chart,
             size,
         } => {
-            let progress = Progress::start(format!("Simulating {} plans", files.len()));
-            let plans = load_plans(&files, rules.as_deref())?;
+            let imports = Imports::default();
+            let progress = Progress::start(
+                format!("Simulating {} plans", files.len()),
+                imports.progress.clone(),
+            );
+            let plans = load_plans(&files, rules.as_deref(), &imports)?;
             drop(progress);
             let pairs: Vec<(&Scenario, &Projection)> = plans.iter().map(|(s, p)| (s, p)).collect();
             let comparison = compare(&pairs);
@@ -263,8 +307,12 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             rules,
             size,
         } => {
-            let progress = Progress::start(format!("Simulating {}", file.display()));
-            let scenario = Scenario::load(&file, rules.as_deref())?;
+            let imports = Imports::default();
+            let progress = Progress::start(
+                format!("Simulating {}", file.display()),
+                imports.progress.clone(),
+            );
+            let scenario = Scenario::load_sharing(&file, rules.as_deref(), &imports)?;
             let projection = simulate(&scenario)?;
             drop(progress);
             let drawn = projection_chart(&projection, size).map_err(|reason| Error::Write {
@@ -281,8 +329,12 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             rules,
             output,
         } => {
-            let progress = Progress::start(format!("Reading {}", file.display()));
-            let scenario = Scenario::load(&file, rules.as_deref())?;
+            let imports = Imports::default();
+            let progress = Progress::start(
+                format!("Reading {}", file.display()),
+                imports.progress.clone(),
+            );
+            let scenario = Scenario::load_sharing(&file, rules.as_deref(), &imports)?;
             if month < scenario.start || month > scenario.end() {
                 return Err(Error::Input(format!(
                     "--month {month} is outside the projection of {} ({} to {}): explain one of its months",

@@ -228,6 +228,8 @@ fn ruleset(merged: &Merged, rules_override: Option<&Path>) -> Result<Ruleset> {
 /// ruleset's association names decide how the file's cells read).
 #[derive(Default)]
 pub struct Imports {
+    /// How far the import under way has got (for a progress bar).
+    pub progress: Arc<history::ReadProgress>,
     #[allow(clippy::type_complexity)]
     loaded: std::sync::Mutex<
         HashMap<(PathBuf, String), Arc<std::sync::OnceLock<Option<Arc<History>>>>>,
@@ -250,7 +252,8 @@ impl Imports {
             .or_default()
             .clone();
         // Other scenarios asking for the same file wait here for the one import.
-        match once.get_or_init(|| history::read_history(path, rules).ok().map(Arc::new)) {
+        let read = || history::read_history_counting(path, rules, &self.progress);
+        match once.get_or_init(|| read().ok().map(Arc::new)) {
             Some(h) => Ok(h.clone()),
             None => history::read_history(path, rules).map(Arc::new),
         }
