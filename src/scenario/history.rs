@@ -209,28 +209,47 @@ pub fn read_history_counting(
         )));
     }
     // Tenant ids follow first appearance in the file (pieces are merged in file order).
-    let mut index: FxHashMap<Cow<'_, [u8]>, u32> = FxHashMap::default();
-    let mut names: Vec<String> = Vec::new();
-    let mut parsed: Vec<(Vec<HistoryRow>, Vec<u32>)> = Vec::with_capacity(chunks.len());
-    for chunk in chunks {
-        let remap: Vec<u32> = chunk
-            .names
-            .into_iter()
-            .map(|n| {
-                *index.entry(n).or_insert_with_key(|n| {
-                    // Checked as UTF-8 where it was first met.
-                    names.push(String::from_utf8_lossy(n).into_owned());
-                    (names.len() - 1) as u32
+    let mut chunks = chunks;
+    let chunk_names: Vec<Vec<Cow<'_, [u8]>>> = chunks
+        .iter_mut()
+        .map(|c| std::mem::take(&mut c.names))
+        .collect();
+    // At least as many tenants as the piece with the most; in a file by tenant, the sum.
+    let (most, sum) = chunk_names
+        .iter()
+        .fold((0, 0), |(m, s), n| (n.len().max(m), s + n.len()));
+    let likely = if sum > 2 * most { most } else { sum };
+    let mut index: FxHashMap<Key<'_>, u32> =
+        FxHashMap::with_capacity_and_hasher(likely, Default::default());
+    let mut names: Vec<String> = Vec::with_capacity(likely);
+    let mut remaps: Vec<Vec<u32>> = Vec::with_capacity(chunks.len());
+    for local in &chunk_names {
+        remaps.push(
+            local
+                .iter()
+                .map(|n| {
+                    *index.entry(Key(n)).or_insert_with(|| {
+                        // Checked as UTF-8 where it was first met.
+                        names.push(String::from_utf8_lossy(n).into_owned());
+                        (names.len() - 1) as u32
+                    })
                 })
-            })
-            .collect();
-        let mut ids = chunk.ids;
-        for id in &mut ids {
-            *id = remap[*id as usize];
-        }
-        parsed.push((chunk.rows, ids));
+                .collect(),
+        );
     }
     drop(index);
+    let parsed: Vec<(Vec<HistoryRow>, Vec<u32>)> = chunks
+        .into_par_iter()
+        .zip(remaps)
+        .map(|(chunk, remap)| {
+            let mut ids = chunk.ids;
+            for id in &mut ids {
+                *id = remap[*id as usize];
+            }
+            (chunk.rows, ids)
+        })
+        .collect();
+    drop(chunk_names);
     // The file is no longer needed: the rows and names are owned.
     drop(bytes);
 
