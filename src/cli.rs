@@ -233,6 +233,20 @@ impl PathChoice {
     }
 }
 
+/// Loads a scenario with a progress display that says `doing` the file, then the stages.
+fn load_showing(
+    file: &std::path::Path,
+    rules: Option<&std::path::Path>,
+    doing: &str,
+) -> Result<(Scenario, Progress)> {
+    let imports = Imports::default();
+    let progress = Progress::start(
+        format!("{doing} {}", file.display()),
+        imports.progress.clone(),
+    );
+    Ok((Scenario::load_sharing(file, rules, &imports)?, progress))
+}
+
 /// Runs one command, writing its result to `stdout`.
 pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
     let text = match cli.command {
@@ -242,12 +256,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             rules,
             output,
         } => {
-            let imports = Imports::default();
-            let progress = Progress::start(
-                format!("Reading {}", file.display()),
-                imports.progress.clone(),
-            );
-            let scenario = Scenario::load_sharing(&file, rules.as_deref(), &imports)?;
+            let (scenario, progress) = load_showing(&file, rules.as_deref(), "Reading")?;
             progress.stage(format!(
                 "Expanding monthly facts for {}",
                 count(scenario.tenant_count(), "tenant", "tenants")
@@ -307,12 +316,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             rules,
             size,
         } => {
-            let imports = Imports::default();
-            let progress = Progress::start(
-                format!("Simulating {}", file.display()),
-                imports.progress.clone(),
-            );
-            let scenario = Scenario::load_sharing(&file, rules.as_deref(), &imports)?;
+            let (scenario, progress) = load_showing(&file, rules.as_deref(), "Simulating")?;
             let projection = simulate(&scenario)?;
             drop(progress);
             let drawn = projection_chart(&projection, size).map_err(|reason| Error::Write {
@@ -329,12 +333,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             rules,
             output,
         } => {
-            let imports = Imports::default();
-            let progress = Progress::start(
-                format!("Reading {}", file.display()),
-                imports.progress.clone(),
-            );
-            let scenario = Scenario::load_sharing(&file, rules.as_deref(), &imports)?;
+            let (scenario, progress) = load_showing(&file, rules.as_deref(), "Reading")?;
             if month < scenario.start || month > scenario.end() {
                 return Err(Error::Input(format!(
                     "--month {month} is outside the projection of {} ({} to {}): explain one of its months",
