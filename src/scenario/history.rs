@@ -388,9 +388,14 @@ impl PartialEq for Key<'_> {
         }
         let word =
             |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8 bytes"));
-        match a.len() {
-            // Two overlapping words cover 8..=16 bytes.
-            8..=16 => word(a, 0) == word(b, 0) && word(a, a.len() - 8) == word(b, b.len() - 8),
+        let half =
+            |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().expect("4 bytes"));
+        let n = a.len();
+        // Overlapping loads cover every length without a loop: 8..=16 bytes with two
+        // words, 4..=7 with two half-words.
+        match n {
+            8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+            4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
             _ => a == b,
         }
     }
