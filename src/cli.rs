@@ -93,25 +93,29 @@ impl Drop for Progress {
     }
 }
 
-/// Loads and simulates plans in parallel; the first failure in file order is reported.
+/// Loads and simulates plans; the first failure in file order is reported. Plans that
+/// extend one baseline share its history: the first plan reads and counts it on every
+/// core, then the others, which reuse it, run side by side (run all at once, they would
+/// only wait for the first and leave a core idle).
 fn load_plans(
     files: &[PathBuf],
     rules: Option<&std::path::Path>,
     imports: &Imports,
 ) -> Result<Vec<(Scenario, Projection)>> {
     use rayon::prelude::*;
-    // Plans that extend one baseline usually share its history: read it and count it once.
     let bases = crate::simulate::Bases::default();
-    let results: Vec<Result<(Scenario, Projection)>> = files
-        .par_iter()
-        .map(|f| {
-            let s = Scenario::load_sharing(f, rules, imports)?;
-            let (origin, end) = facts_span(&s);
-            let p = crate::simulate::project_sharing(&s, &Facts::build(&s, origin, end)?, &bases);
-            Ok((s, p))
-        })
-        .collect();
-    results.into_iter().collect()
+    let plan = |f: &PathBuf| -> Result<(Scenario, Projection)> {
+        let s = Scenario::load_sharing(f, rules, imports)?;
+        let (origin, end) = facts_span(&s);
+        let p = crate::simulate::project_sharing(&s, &Facts::build(&s, origin, end)?, &bases);
+        Ok((s, p))
+    };
+    let Some((first, rest)) = files.split_first() else {
+        return Ok(Vec::new());
+    };
+    let first = plan(first)?;
+    let rest: Vec<Result<(Scenario, Projection)>> = rest.par_iter().map(plan).collect();
+    std::iter::once(Ok(first)).chain(rest).collect()
 }
 
 #[derive(Debug, Parser)]
