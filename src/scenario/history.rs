@@ -418,7 +418,13 @@ struct Names<'a> {
     last: Option<u32>,
     /// Per id, the id that followed it last time.
     next: Vec<u32>,
+    /// Guesses that failed in a row. In a shuffled file they always fail, and each one
+    /// reads a name from a cold part of the file: after many, only every 64th row guesses.
+    misses: u32,
 }
+
+/// How many failed guesses in a row stop the guessing (but for every 64th row).
+const GIVE_UP: u32 = 64;
 
 const NONE: u32 = u32::MAX;
 
@@ -428,6 +434,7 @@ impl<'a> Names<'a> {
             ids: FxHashMap::with_capacity_and_hasher(n, Default::default()),
             last: None,
             next: Vec::with_capacity(n),
+            misses: 0,
         }
     }
 
@@ -436,15 +443,20 @@ impl<'a> Names<'a> {
         name: &'a [u8],
         names: &mut Vec<&'a [u8]>,
     ) -> std::result::Result<u32, String> {
+        let guessing = self.misses < GIVE_UP || self.misses.is_multiple_of(GIVE_UP);
         if let Some(last) = self.last {
             if Key(names[last as usize]) == Key(name) {
                 return Ok(last);
             }
-            let guess = self.next[last as usize];
-            if guess != NONE && Key(names[guess as usize]) == Key(name) {
-                self.last = Some(guess);
-                return Ok(guess);
+            if guessing {
+                let guess = self.next[last as usize];
+                if guess != NONE && Key(names[guess as usize]) == Key(name) {
+                    self.last = Some(guess);
+                    self.misses = 0;
+                    return Ok(guess);
+                }
             }
+            self.misses = self.misses.saturating_add(1);
         }
         let id = match self.ids.get(&Key(name)) {
             Some(id) => *id,
@@ -458,7 +470,9 @@ impl<'a> Names<'a> {
                 id
             }
         };
-        if let Some(last) = self.last {
+        if let Some(last) = self.last
+            && guessing
+        {
             self.next[last as usize] = id;
         }
         self.last = Some(id);
