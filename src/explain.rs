@@ -733,22 +733,23 @@ pub fn who_lowered(
         match metric {
             Metric::IntermediateCertifications => (0, 0),
             Metric::UsageGrowth => {
-                let u: Vec<(i64, i64)> = at.iter().map(|s| s.usage(path)).collect();
+                let u: [(i64, i64); 4] = std::array::from_fn(|j| at[j].usage(path));
                 (
                     (u[0].0 - u[2].0) - (u[1].0 - u[3].0),
                     (u[0].1 - u[2].1) - (u[1].1 - u[3].1),
                 )
             }
             _ => {
-                let u: Vec<i64> = at.iter().map(|s| s.units(path, metric)).collect();
+                let u: [i64; 4] = std::array::from_fn(|j| at[j].units(path, metric));
                 ((u[0] - u[2]) - (u[1] - u[3]), 0)
             }
         }
     };
     // Per tenant that moved any metric asked about: its effect on each.
     let moved: Vec<(usize, Vec<(i64, i64)>)> = scan_tenants(facts, rules, &months, |t, at| {
-        let e: Vec<(i64, i64)> = (0..asked.len()).map(|k| effect(at, k)).collect();
-        e.iter().any(|x| *x != (0, 0)).then_some((t, e))
+        (0..asked.len())
+            .any(|k| effect(at, k) != (0, 0))
+            .then(|| (t, (0..asked.len()).map(|k| effect(at, k)).collect()))
     });
     let name = |t: usize| scenario.tenant_name(t);
     // Per question: the most harmful (tenant, effect), how many harmed, how many offset.

@@ -90,3 +90,55 @@ fn the_generator_is_deterministic() {
     write_history(&Options::new(300, 24, 4), &mut c).unwrap();
     assert_ne!(a, c, "another seed, other data");
 }
+
+/// The shared history counts, adjusted for a plan's changed and declared tenants, equal a
+/// full tally of the plan: the same counts and the same ageing events.
+#[test]
+fn shared_history_counts_adjusted_for_a_plan_equal_its_full_tally() {
+    use pcsim::facts::Facts;
+    use pcsim::scenario::Scenario;
+    use pcsim::simulate::{Bases, facts_span};
+    use pcsim::tally::{Span, tally_watching};
+
+    let dir = tempfile::tempdir().unwrap();
+    let options = Options::new(600, 36, 11);
+    write_history(
+        &options,
+        std::fs::File::create(dir.path().join("tenants.csv")).unwrap(),
+    )
+    .unwrap();
+    let base = scenario_toml(&options, "tenants.csv");
+    // Changes to several imported tenants (growth, a cut, an association ending) and a
+    // declared win on top of the generated plan.
+    let plan = format!(
+        "{base}\n[[changes]]\ntenant = \"T000003\"\nmonth = \"2026-06\"\nseats = \"+400\"\n\
+         [[changes]]\ntenant = \"T000010\"\nmonth = \"2027-02\"\nacr = \"-90%\"\n\
+         [[changes]]\ntenant = \"T000021\"\nmonth = \"2026-09\"\nm365 = \"DPOR\"\n\
+         [[tenants]]\nname = \"Late win\"\nsince = \"2027-05\"\nseats = 40\nactive = 30\nacr = 900\n"
+    );
+    std::fs::write(dir.path().join("plan.toml"), plan).unwrap();
+    let scenario = Scenario::load(&dir.path().join("plan.toml"), None).unwrap();
+    let (origin, end) = facts_span(&scenario);
+    let facts = Facts::build(&scenario, origin, end).unwrap();
+    assert!(
+        facts.stored().len() > 3,
+        "changed and declared tenants are stored"
+    );
+    let span = Span {
+        first: scenario.start - 17,
+        last: scenario.end(),
+        watch: Some(scenario.start),
+    };
+    let (tallies, mut events) =
+        tally_watching(&facts, &scenario.rules, span.first, span.last, span.watch);
+    let bases = Bases::default();
+    let mut shared = bases.counts(&scenario, &facts, span);
+    // Twice: the second time the history's counts come from the cache.
+    let again = bases.counts(&scenario, &facts, span);
+    assert_eq!(shared, again);
+    let key = |e: &pcsim::tally::AgeingEvent| (e.tenant, e.month, e.path, e.metric);
+    events.sort_by_key(key);
+    shared.events.sort_by_key(key);
+    assert_eq!(shared.tallies, tallies);
+    assert_eq!(shared.events, events);
+}
