@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 use std::path::Path;
 
+use hashbrown::HashTable;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -410,16 +411,49 @@ impl std::hash::Hash for Key<'_> {
     }
 }
 
+/// A tenant name of up to 23 bytes held by value, so that comparing two is three word
+/// compares on memory at hand, not a read of the name's line somewhere in the file (in a
+/// file in any order, that read missed the cache on nearly every row). Longer names
+/// (GUIDs are 36 bytes) are marked and compared in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Short {
+    len: u8,
+    bytes: [u8; 23],
+}
+
+const LONG: u8 = u8::MAX;
+
+impl Short {
+    #[inline]
+    fn of(name: &[u8]) -> Short {
+        let mut bytes = [0u8; 23];
+        match bytes.get_mut(..name.len()) {
+            Some(head) => {
+                head.copy_from_slice(name);
+                Short {
+                    len: name.len() as u8,
+                    bytes,
+                }
+            }
+            None => Short { len: LONG, bytes },
+        }
+    }
+}
+
 /// Looks names up in one piece. Two guesses skip the hash lookup for the usual orders:
 /// the same tenant as the row before (a file grouped by tenant), or the tenant that
 /// followed the previous one last time (monthly downloads concatenated repeat one order).
-struct Names<'a> {
-    ids: FxHashMap<Key<'a>, u32>,
+struct Names {
+    /// Ids, found by the FxHash of their name.
+    table: HashTable<u32>,
+    /// Per id: its hash, and its name by value when short.
+    hashes: Vec<u64>,
+    shorts: Vec<Short>,
     last: Option<u32>,
     /// Per id, the id that followed it last time.
     next: Vec<u32>,
-    /// Guesses that failed in a row. In a shuffled file they always fail, and each one
-    /// reads a name from a cold part of the file: after many, only every 64th row guesses.
+    /// Guesses that failed in a row. In a shuffled file they always fail: after many,
+    /// only every 64th row guesses.
     misses: u32,
 }
 
@@ -428,29 +462,50 @@ const GIVE_UP: u32 = 64;
 
 const NONE: u32 = u32::MAX;
 
-impl<'a> Names<'a> {
-    fn with_capacity(n: usize) -> Names<'a> {
+fn hash_name(name: &[u8]) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    h.write(name);
+    h.finish()
+}
+
+impl Names {
+    fn with_capacity(n: usize) -> Names {
         Names {
-            ids: FxHashMap::with_capacity_and_hasher(n, Default::default()),
+            table: HashTable::with_capacity(n),
+            hashes: Vec::with_capacity(n),
+            shorts: Vec::with_capacity(n),
             last: None,
             next: Vec::with_capacity(n),
             misses: 0,
         }
     }
 
-    fn id(
+    /// Whether id `id` is `name` (whose by-value form is `short`).
+    #[inline]
+    fn is<'a>(&self, id: u32, name: &[u8], short: &Short, names: &[&'a [u8]]) -> bool {
+        let held = &self.shorts[id as usize];
+        if short.len == LONG {
+            held.len == LONG && Key(names[id as usize]) == Key(name)
+        } else {
+            held == short
+        }
+    }
+
+    fn id<'a>(
         &mut self,
         name: &'a [u8],
         names: &mut Vec<&'a [u8]>,
     ) -> std::result::Result<u32, String> {
+        let short = Short::of(name);
         let guessing = self.misses < GIVE_UP || self.misses.is_multiple_of(GIVE_UP);
         if let Some(last) = self.last {
-            if Key(names[last as usize]) == Key(name) {
+            if self.is(last, name, &short, names) {
                 return Ok(last);
             }
             if guessing {
                 let guess = self.next[last as usize];
-                if guess != NONE && Key(names[guess as usize]) == Key(name) {
+                if guess != NONE && self.is(guess, name, &short, names) {
                     self.last = Some(guess);
                     self.misses = 0;
                     return Ok(guess);
@@ -458,15 +513,32 @@ impl<'a> Names<'a> {
             }
             self.misses = self.misses.saturating_add(1);
         }
-        let id = match self.ids.get(&Key(name)) {
-            Some(id) => *id,
+        let hash = hash_name(name);
+        let found = {
+            let (shorts, all) = (&self.shorts, &*names);
+            self.table
+                .find(hash, |&id| {
+                    let held = &shorts[id as usize];
+                    if short.len == LONG {
+                        held.len == LONG && Key(all[id as usize]) == Key(name)
+                    } else {
+                        *held == short
+                    }
+                })
+                .copied()
+        };
+        let id = match found {
+            Some(id) => id,
             None => {
                 std::str::from_utf8(name)
                     .map_err(|_| "this row is not valid UTF-8 text".to_string())?;
+                let id = names.len() as u32;
                 names.push(name);
+                self.shorts.push(short);
+                self.hashes.push(hash);
                 self.next.push(NONE);
-                let id = (names.len() - 1) as u32;
-                self.ids.insert(Key(name), id);
+                let hashes = &self.hashes;
+                self.table.insert_unique(hash, id, |&i| hashes[i as usize]);
                 id
             }
         };
