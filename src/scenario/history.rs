@@ -483,7 +483,7 @@ impl Names {
 
     /// Whether id `id` is `name` (whose by-value form is `short`).
     #[inline]
-    fn is<'a>(&self, id: u32, name: &[u8], short: &Short, names: &[&'a [u8]]) -> bool {
+    fn is(&self, id: u32, name: &[u8], short: &Short, names: &[&[u8]]) -> bool {
         let held = &self.shorts[id as usize];
         if short.len == LONG {
             held.len == LONG && Key(names[id as usize]) == Key(name)
@@ -514,19 +514,10 @@ impl Names {
             self.misses = self.misses.saturating_add(1);
         }
         let hash = hash_name(name);
-        let found = {
-            let (shorts, all) = (&self.shorts, &*names);
-            self.table
-                .find(hash, |&id| {
-                    let held = &shorts[id as usize];
-                    if short.len == LONG {
-                        held.len == LONG && Key(all[id as usize]) == Key(name)
-                    } else {
-                        *held == short
-                    }
-                })
-                .copied()
-        };
+        let found = self
+            .table
+            .find(hash, |&id| self.is(id, name, &short, names))
+            .copied();
         let id = match found {
             Some(id) => id,
             None => {
