@@ -309,10 +309,10 @@ impl<'a> Standings<'a> {
         if let (Source::History(rows), Some(start)) = (source(scenario, t), self.history_start)
             && let Some(first) = rows.first()
         {
-            let from = if first.month <= start {
+            let from = if first.month() <= start {
                 origin
             } else {
-                first.month
+                first.month()
             };
             for (k, s) in standing.iter_mut().enumerate() {
                 s.customer = origin + k as i32 >= from;
@@ -387,14 +387,14 @@ fn history_unchanged(rows: &[HistoryRow], w: Window, out: Out<'_>) {
     let (mut m365, mut azure) = (true, true);
     let mut next = 0;
     let mut carried = (0, 0, 0);
-    let first = rows.first().map_or(w.origin, |r| r.month).min(w.origin);
+    let first = rows.first().map_or(w.origin, |r| r.month()).min(w.origin);
     let mut month = first;
     while month <= w.last {
-        if next < rows.len() && rows[next].month == month {
+        if next < rows.len() && rows[next].month() == month {
             let r = rows[next];
-            apply_cell(&mut m365, r.m365);
-            apply_cell(&mut azure, r.azure);
-            carried = (r.seats, r.active, r.acr_cents);
+            apply_cell(&mut m365, r.m365());
+            apply_cell(&mut azure, r.azure());
+            carried = (r.seats, r.active, r.acr_cents());
             next += 1;
         } else if next < rows.len() {
             carried = (0, 0, 0);
@@ -464,7 +464,7 @@ fn simulate(
         _ => {
             let earliest_change = changes.iter().map(|c| c.month).min().unwrap_or(w.origin);
             rows.first()
-                .map_or(earliest_change, |r| r.month.min(earliest_change))
+                .map_or(earliest_change, |r| r.month().min(earliest_change))
                 .min(w.origin)
         }
     };
@@ -472,14 +472,14 @@ fn simulate(
     let mut month = first;
     while month <= w.last {
         // History facts are zero before the first row and in months without a row.
-        let row_missing = next < rows.len() && rows[next].month != month;
-        if next < rows.len() && rows[next].month == month {
+        let row_missing = next < rows.len() && rows[next].month() != month;
+        if next < rows.len() && rows[next].month() == month {
             let r = rows[next];
             levels.seats = r.seats.into();
             levels.active = r.active.into();
-            levels.acr = Decimal::new(r.acr_cents, 2);
-            apply_cell(&mut levels.m365, r.m365);
-            apply_cell(&mut levels.azure, r.azure);
+            levels.acr = Decimal::new(r.acr_cents(), 2);
+            apply_cell(&mut levels.m365, r.m365());
+            apply_cell(&mut levels.azure, r.azure());
             next += 1;
         } else if next < rows.len() {
             levels.seats = Decimal::ZERO;

@@ -134,11 +134,11 @@ pub fn check_report(s: &Scenario) -> String {
             };
             t.add_row(vec![
                 name.clone(),
-                first.month.to_string(),
-                last.month.to_string(),
+                first.month().to_string(),
+                last.month().to_string(),
                 last.seats.to_string(),
                 last.active.to_string(),
-                usd(Decimal::new(last.acr_cents, 2)),
+                usd(Decimal::new(last.acr_cents(), 2)),
             ]);
         }
         let _ = writeln!(

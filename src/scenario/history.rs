@@ -29,27 +29,76 @@ pub enum AssocCell {
     Counts(bool),
 }
 
-/// One month of one imported tenant, already rounded to what is scored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One month of one imported tenant, already rounded to what is scored. Packed into 16
+/// bytes: a big history holds tens of millions of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct HistoryRow {
-    pub month: Month,
     pub seats: u32,
     pub active: u32,
-    pub acr_cents: i64,
-    pub m365: AssocCell,
-    pub azure: AssocCell,
+    /// The low 32 bits of the ACR in cents (below 2^40: at most 1,000,000,000 USD).
+    acr_low: u32,
+    /// Bits 0-16 the month (months since 1900-01, up to 9999-12), 17-18 the M365 cell,
+    /// 19-20 the Azure cell, 21-28 the high 8 bits of the ACR in cents.
+    meta: u32,
 }
 
-impl Default for HistoryRow {
-    /// A placeholder for buffers, overwritten before it is read.
-    fn default() -> HistoryRow {
+const MONTH_BITS: u32 = 0x1_FFFF;
+
+impl HistoryRow {
+    /// A row; `acr_cents` is within the level bound (checked where it is read).
+    pub fn new(
+        month: Month,
+        seats: u32,
+        active: u32,
+        acr_cents: i64,
+        m365: AssocCell,
+        azure: AssocCell,
+    ) -> HistoryRow {
+        let cell = |c: AssocCell| match c {
+            AssocCell::Keep => 0u32,
+            AssocCell::Counts(false) => 1,
+            AssocCell::Counts(true) => 2,
+        };
+        let acr = acr_cents.clamp(0, (1 << 40) - 1) as u64;
+        let index = month.since(Self::epoch()) as u32 & MONTH_BITS;
         HistoryRow {
-            month: Month::new(1900, 1).expect("a valid month"),
-            seats: 0,
-            active: 0,
-            acr_cents: 0,
-            m365: AssocCell::Keep,
-            azure: AssocCell::Keep,
+            seats,
+            active,
+            acr_low: acr as u32,
+            meta: index | cell(m365) << 17 | cell(azure) << 19 | ((acr >> 32) as u32) << 21,
+        }
+    }
+
+    fn epoch() -> Month {
+        Month::new(1900, 1).expect("a valid month")
+    }
+
+    /// The month as a number that sorts as the months do.
+    fn month_index(&self) -> u32 {
+        self.meta & MONTH_BITS
+    }
+
+    pub fn month(&self) -> Month {
+        Self::epoch() + self.month_index() as i32
+    }
+
+    pub fn acr_cents(&self) -> i64 {
+        ((self.meta >> 21) as i64) << 32 | self.acr_low as i64
+    }
+
+    pub fn m365(&self) -> AssocCell {
+        Self::cell(self.meta >> 17 & 3)
+    }
+
+    pub fn azure(&self) -> AssocCell {
+        Self::cell(self.meta >> 19 & 3)
+    }
+
+    fn cell(bits: u32) -> AssocCell {
+        match bits {
+            1 => AssocCell::Counts(false),
+            2 => AssocCell::Counts(true),
+            _ => AssocCell::Keep,
         }
     }
 }
@@ -220,25 +269,41 @@ pub fn read_history_counting(
         .iter()
         .fold((0, 0), |(m, s), n| (n.len().max(m), s + n.len()));
     let likely = if sum > 2 * most { most } else { sum };
-    let mut index: FxHashMap<Key<'_>, u32> =
-        FxHashMap::with_capacity_and_hasher(likely, Default::default());
-    let mut names: Vec<String> = Vec::with_capacity(likely);
+    let mut table: HashTable<u32> = HashTable::with_capacity(likely);
+    let (mut hashes, mut shorts): (Vec<u64>, Vec<Short>) =
+        (Vec::with_capacity(likely), Vec::with_capacity(likely));
+    let mut all: Vec<&[u8]> = Vec::with_capacity(likely);
     let mut remaps: Vec<Vec<u32>> = Vec::with_capacity(chunks.len());
-    for local in &chunk_names {
-        remaps.push(
-            local
-                .iter()
-                .map(|n| {
-                    *index.entry(Key(n)).or_insert_with(|| {
-                        // Checked as UTF-8 where it was first met.
-                        names.push(String::from_utf8_lossy(n).into_owned());
-                        (names.len() - 1) as u32
-                    })
-                })
-                .collect(),
-        );
+    for (local, chunk) in chunk_names.iter().zip(&chunks) {
+        let remap = local
+            .iter()
+            .zip(&chunk.hashes)
+            .zip(&chunk.shorts)
+            .map(|((name, &hash), short)| {
+                let same = |&id: &u32| {
+                    let held = &shorts[id as usize];
+                    held == short && (short.len != LONG || Key(all[id as usize]) == Key(name))
+                };
+                if let Some(&id) = table.find(hash, same) {
+                    return id;
+                }
+                let id = all.len() as u32;
+                all.push(name);
+                hashes.push(hash);
+                shorts.push(*short);
+                table.insert_unique(hash, id, |&i| hashes[i as usize]);
+                id
+            })
+            .collect();
+        remaps.push(remap);
     }
-    drop(index);
+    drop(table);
+    // Checked as UTF-8 where each was first met.
+    let names: Vec<String> = all
+        .iter()
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .collect();
+    drop(all);
     let parsed: Vec<(Vec<HistoryRow>, Vec<u32>)> = chunks
         .into_par_iter()
         .zip(remaps)
@@ -288,12 +353,15 @@ pub fn read_history_counting(
         .into_par_iter()
         .enumerate()
         .filter_map(|(t, rows)| {
-            if !rows.windows(2).all(|w| w[0].month <= w[1].month) {
-                rows.sort_by_key(|r| r.month);
+            if !rows
+                .windows(2)
+                .all(|w| w[0].month_index() <= w[1].month_index())
+            {
+                rows.sort_by_key(HistoryRow::month_index);
             }
             (1..rows.len())
-                .find(|&i| rows[i - 1].month == rows[i].month)
-                .map(|i| (t, rows[i].month))
+                .find(|&i| rows[i - 1].month_index() == rows[i].month_index())
+                .map(|i| (t, rows[i].month()))
         })
         .min();
     if let Some((t, month)) = duplicate {
@@ -301,7 +369,7 @@ pub fn read_history_counting(
     }
     let span = rows
         .par_iter()
-        .map(|r| (r.month, r.month))
+        .map(|r| (r.month(), r.month()))
         .reduce_with(|a, b| (a.0.min(b.0), a.1.max(b.1)));
     Ok(History {
         names,
@@ -361,6 +429,9 @@ fn split_at_lines(body: &[u8], offset: usize, parts: usize) -> Vec<(usize, &[u8]
 /// written in the file), its rows, and each row's tenant as an index into `names`.
 struct Chunk<'a> {
     names: Vec<Cow<'a, [u8]>>,
+    /// Per name: its FxHash and its by-value form, for merging the pieces' names.
+    hashes: Vec<u64>,
+    shorts: Vec<Short>,
     rows: Vec<HistoryRow>,
     ids: Vec<u32>,
 }
@@ -551,6 +622,8 @@ impl Parser<'_> {
         let expected = piece.len() / 32;
         let mut chunk = Chunk {
             names: Vec::new(),
+            hashes: Vec::new(),
+            shorts: Vec::new(),
             rows: Vec::with_capacity(expected),
             ids: Vec::with_capacity(expected),
         };
@@ -598,6 +671,8 @@ impl Parser<'_> {
         }
         self.progress.add(piece.len() - reported);
         chunk.names = local.into_iter().map(Cow::Borrowed).collect();
+        chunk.hashes = names.hashes;
+        chunk.shorts = names.shorts;
         Ok(chunk)
     }
 
@@ -610,6 +685,8 @@ impl Parser<'_> {
             .from_reader(piece);
         let mut chunk = Chunk {
             names: Vec::new(),
+            hashes: Vec::new(),
+            shorts: Vec::new(),
             rows: Vec::new(),
             ids: Vec::new(),
         };
@@ -648,6 +725,8 @@ impl Parser<'_> {
                     std::str::from_utf8(name)
                         .map_err(|_| fail("this row is not valid UTF-8 text".into()))?;
                     chunk.names.push(Cow::Owned(name.to_vec()));
+                    chunk.hashes.push(hash_name(name));
+                    chunk.shorts.push(Short::of(name));
                     let id = (chunk.names.len() - 1) as u32;
                     ids.insert(name.to_vec(), id);
                     id
@@ -690,14 +769,14 @@ impl Parser<'_> {
                 association(self.rules, side, text(i)?, column)
             }
         };
-        Ok(HistoryRow {
+        Ok(HistoryRow::new(
             month,
-            seats: count(2, "seats")?,
-            active: count(3, "active")?,
+            count(2, "seats")?,
+            count(3, "active")?,
             acr_cents,
-            m365: cell(5, Side::M365, "m365")?,
-            azure: cell(6, Side::Azure, "azure")?,
-        })
+            cell(5, Side::M365, "m365")?,
+            cell(6, Side::Azure, "azure")?,
+        ))
     }
 }
 
@@ -743,6 +822,46 @@ fn fast_cents(b: &[u8]) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_pack_every_month_level_and_cell() {
+        let last = Month::new(9999, 12).unwrap();
+        let r = HistoryRow::new(
+            last,
+            1_000_000_000,
+            7,
+            100_000_000_000,
+            AssocCell::Counts(false),
+            AssocCell::Counts(true),
+        );
+        assert_eq!(std::mem::size_of::<HistoryRow>(), 16);
+        assert_eq!(r.month(), last);
+        assert_eq!((r.seats, r.active), (1_000_000_000, 7));
+        assert_eq!(r.acr_cents(), 100_000_000_000, "1,000,000,000 USD");
+        assert_eq!(
+            (r.m365(), r.azure()),
+            (AssocCell::Counts(false), AssocCell::Counts(true))
+        );
+        let first = Month::new(1900, 1).unwrap();
+        let r = HistoryRow::new(
+            first,
+            0,
+            0,
+            4_294_967_297,
+            AssocCell::Keep,
+            AssocCell::Counts(false),
+        );
+        assert_eq!((r.month(), r.acr_cents()), (first, 4_294_967_297));
+        assert_eq!(
+            (r.m365(), r.azure()),
+            (AssocCell::Keep, AssocCell::Counts(false))
+        );
+        assert!(
+            r.month_index()
+                < HistoryRow::new(first + 1, 0, 0, 0, AssocCell::Keep, AssocCell::Keep)
+                    .month_index()
+        );
+    }
 
     #[test]
     fn fast_paths_are_exact_and_defer_the_unusual() {
