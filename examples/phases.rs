@@ -9,7 +9,7 @@ use std::time::Instant;
 use pcsim::facts::Facts;
 use pcsim::report::Format;
 use pcsim::scenario::Scenario;
-use pcsim::simulate::{facts_span, project};
+use pcsim::simulate::{Bases, facts_span, project, rescore};
 
 fn main() -> anyhow::Result<()> {
     let path = std::env::args().nth(1).expect("a scenario file");
@@ -24,17 +24,10 @@ fn main() -> anyhow::Result<()> {
     let projection = project(&scenario, &facts);
     let score = t.elapsed();
     let t = Instant::now();
-    let first = scenario.start - 5;
-    let tallies = pcsim::tally::tally(&facts, &scenario.rules, first - 12, scenario.end());
+    let rescored = rescore(&scenario, &facts, &Bases::default());
+    let months = rescored.scored.len();
     let tally = t.elapsed();
-    let t = Instant::now();
-    let ageing = pcsim::explain::ageing_out(&scenario, &facts);
-    let ageing_time = t.elapsed();
-    eprintln!(
-        "  of which: tally {tally:.1?} ({} months), ageing out {ageing_time:.1?} ({} warnings)",
-        tallies.len(),
-        ageing.len()
-    );
+    eprintln!("  of which: scoring {tally:.1?} ({months} months); the rest names causes");
     let t = Instant::now();
     let json = Format::Json.report().render(&projection);
     let render = t.elapsed();

@@ -5,8 +5,9 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::explain::{Named, Question, cents_usd, who_lowered};
+use crate::explain::{Named, Question, who_lowered};
 use crate::facts::Facts;
+use crate::money::usd_cents;
 use crate::month::Month;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -127,8 +128,8 @@ fn in_numbers(metric: Metric, before: &PathScore, after: &PathScore) -> String {
             if a.azure_growth_cents < b.azure_growth_cents {
                 parts.push(format!(
                     "Azure growth over the same month last year {} -> {} USD",
-                    cents_usd(b.azure_growth_cents),
-                    cents_usd(a.azure_growth_cents)
+                    usd_cents(b.azure_growth_cents),
+                    usd_cents(a.azure_growth_cents)
                 ));
             }
             if a.m365_growth_users < b.m365_growth_users {

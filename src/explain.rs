@@ -13,12 +13,13 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::facts::{Facts, FactsBuf, Standing, Standings};
+use crate::money::usd_cents;
 use crate::month::Month;
 use crate::rules::{PathId, Ruleset};
 use crate::scenario::{HeldCert, Scenario, last_counting_month};
 use crate::score::{Metric, PathScore, certification_points, score_path};
 use crate::skilling::{StepCounts, on_step};
-use crate::tally::{AgeingEvent, BandTests, Membership, Tally, TenantBands, tally_watching};
+use crate::tally::{AgeingEvent, BandTests, Membership, Tally, TenantBands};
 
 /// The two sides of a metric (RULES.md §1), in the order `[azure, m365]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -673,13 +674,11 @@ fn facts_moved(side: Side, metric: Metric, from: &Snapshot, to: &Snapshot) -> St
         Side::M365 => format!("seats {} -> {}", from.seats, to.seats),
         Side::Azure => format!(
             "TTM ACR {} -> {} USD",
-            cents_usd(from.ttm_cents),
-            cents_usd(to.ttm_cents)
+            usd_cents(from.ttm_cents),
+            usd_cents(to.ttm_cents)
         ),
     }
 }
-
-pub use crate::money::usd_cents as cents_usd;
 
 /// A tenant or person behind a fall in points, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -941,8 +940,8 @@ fn usage_reason(
     let name = r.scenario.tenant_name(v.tenant).to_string();
     let u: Vec<(i64, i64)> = v.at.iter().map(|s| s.usage(path)).collect();
     let amount = |c: i64, n: i64| match (c != 0, n != 0) {
-        (true, true) => format!("{} USD and {} users", cents_usd(c.abs()), n.abs()),
-        (true, false) => format!("{} USD", cents_usd(c.abs())),
+        (true, true) => format!("{} USD and {} users", usd_cents(c.abs()), n.abs()),
+        (true, false) => format!("{} USD", usd_cents(c.abs())),
         _ => format!("{} users", n.abs()),
     };
     let mut parts = Vec::new();
@@ -1130,19 +1129,6 @@ pub struct AgeingOut {
 
 /// How many names an ageing-out warning carries.
 pub const AGEING_NAMES: usize = 10;
-
-/// Net customer adds and deployments that age out in each projected month.
-pub fn ageing_out(scenario: &Scenario, facts: &Facts) -> Vec<AgeingOut> {
-    let first = scenario.start - 13;
-    let (_, events) = tally_watching(
-        facts,
-        &scenario.rules,
-        first,
-        scenario.end(),
-        Some(scenario.start),
-    );
-    group_ageing(scenario, &events)
-}
 
 /// Groups ageing events by month, path and metric, naming the first few tenants.
 pub fn group_ageing(scenario: &Scenario, events: &[AgeingEvent]) -> Vec<AgeingOut> {

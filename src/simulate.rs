@@ -17,7 +17,7 @@ use crate::rules::PathId;
 use crate::scenario::{History, Scenario};
 use crate::score::{PathScore, score_path};
 use crate::skilling::StepCounts;
-use crate::tally::{Counts, Span, history_counts, tally_watching};
+use crate::tally::{Counts, Span, history_counts, tally};
 
 /// Months of facts needed before the first scored month: TTM (11) at the year-ago month
 /// (12), whose "SMB stays SMB" test looks a further year back (12).
@@ -172,8 +172,7 @@ impl Bases {
             .count();
         // A change to every tenant ("*") leaves nothing to share.
         let Some(history) = facts.history().filter(|_| changed * 2 < facts.imported()) else {
-            let (tallies, events) = tally_watching(facts, rules, span.first, span.last, span.watch);
-            return Counts { tallies, events };
+            return tally(facts, rules, span);
         };
         let key = (
             Arc::as_ptr(history) as usize,

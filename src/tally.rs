@@ -274,12 +274,6 @@ pub struct AgeingEvent {
     pub units: u8,
 }
 
-/// Tallies for every month of `first ..= last`, `[enterprise, smb]` each.
-/// `facts` must start at least 23 months before `first` (TTM at `first - 12`).
-pub fn tally(facts: &Facts, rules: &Ruleset, first: Month, last: Month) -> Vec<[Tally; 2]> {
-    tally_watching(facts, rules, first, last, None).0
-}
-
 /// Which months a tally covers, and from which month it watches for ageing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Span {
@@ -306,19 +300,13 @@ enum Read {
     Imported,
 }
 
-/// [`tally`], and, from month `watch` on (at least 13 months after `first`), the net
-/// customer adds and deployments that age out: the same pass reads each tenant once.
-pub fn tally_watching(
-    facts: &Facts,
-    rules: &Ruleset,
-    first: Month,
-    last: Month,
-    watch: Option<Month>,
-) -> (Vec<[Tally; 2]>, Vec<AgeingEvent>) {
-    let span = Span { first, last, watch };
+/// Every tenant's counts over `span`: the tallies for every month of `first ..= last`,
+/// `[enterprise, smb]` each, and from `watch` on the net customer adds and deployments
+/// that age out, found in the same pass. `facts` must start at least 23 months before
+/// `first` (TTM at `first - 12`).
+pub fn tally(facts: &Facts, rules: &Ruleset, span: Span) -> Counts {
     let all: Vec<usize> = (0..facts.tenants).collect();
-    let c = count_tenants(facts, rules, span, &all, Read::Scenario);
-    (c.tallies, c.events)
+    count_tenants(facts, rules, span, &all, Read::Scenario)
 }
 
 /// The counts of every imported tenant as its rows stand: the part of a tally that plans

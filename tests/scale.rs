@@ -98,7 +98,7 @@ fn shared_history_counts_adjusted_for_a_plan_equal_its_full_tally() {
     use pcsim::facts::Facts;
     use pcsim::scenario::Scenario;
     use pcsim::simulate::{Bases, facts_span};
-    use pcsim::tally::{Span, tally_watching};
+    use pcsim::tally::{Span, tally};
 
     let dir = tempfile::tempdir().unwrap();
     let options = Options::new(600, 36, 11);
@@ -129,8 +129,8 @@ fn shared_history_counts_adjusted_for_a_plan_equal_its_full_tally() {
         last: scenario.end(),
         watch: Some(scenario.start),
     };
-    let (tallies, mut events) =
-        tally_watching(&facts, &scenario.rules, span.first, span.last, span.watch);
+    let full = tally(&facts, &scenario.rules, span);
+    let (tallies, mut events) = (full.tallies, full.events);
     let bases = Bases::default();
     let mut shared = bases.counts(&scenario, &facts, span);
     // Twice: the second time the history's counts come from the cache.

@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 
 use super::json::number;
 use super::{Format, count, fixed2};
-use crate::explain::{Change, Entry, Explanation, PathExplanation, Snapshot, cents_usd};
+use crate::explain::{Change, Entry, Explanation, PathExplanation, Snapshot};
+use crate::money::usd_cents;
 use crate::rules::PathId;
 use crate::scenario::last_counting_month;
 use crate::score::Metric;
@@ -46,9 +47,9 @@ fn signed(n: i64) -> String {
 
 fn signed_usd(cents: i64) -> String {
     if cents > 0 {
-        format!("+{}", cents_usd(cents))
+        format!("+{}", usd_cents(cents))
     } else {
-        cents_usd(cents)
+        usd_cents(cents)
     }
 }
 
@@ -197,8 +198,8 @@ fn usage(out: &mut String, x: &PathExplanation, points: &str) {
     let _ = writeln!(
         out,
         "  Usage growth {points}: eligible Azure ACR {} USD now, {} USD a year ago ({} USD); protected users {} now, {} a year ago ({})",
-        cents_usd(d.now.azure_eligible_acr_cents),
-        cents_usd(d.year_ago.azure_eligible_acr_cents),
+        usd_cents(d.now.azure_eligible_acr_cents),
+        usd_cents(d.year_ago.azure_eligible_acr_cents),
         signed_usd(d.azure_growth_cents),
         d.now.m365_protected_users,
         d.year_ago.m365_protected_users,
