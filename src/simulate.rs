@@ -19,9 +19,9 @@ use crate::score::{PathScore, score_path};
 use crate::skilling::StepCounts;
 use crate::tally::{Counts, Span, history_counts, tally};
 
-/// Months of facts needed before the first scored month: TTM (11) at the year-ago month
-/// (12), whose "SMB stays SMB" test looks a further year back (12).
-pub const FACTS_BEFORE_FIRST_SCORE: i32 = 35;
+/// Months of facts needed before the first tallied month: its TTM (11) and its "SMB
+/// stays SMB" test, which looks a year back (12).
+pub const FACTS_BEFORE_FIRST_TALLY: i32 = 23;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct MonthScore {
@@ -141,12 +141,17 @@ fn lookback(scenario: &Scenario) -> i32 {
     w.enrol_months.0.max(w.renew_months.0) as i32 - 1
 }
 
+/// The first month the tallies cover: a year before the first scored month, and at
+/// least 13 months before `start`, since what changes into the first projected month (a
+/// drop, a win ageing out) compares the same month last year with the month before it.
+fn tallied_from(scenario: &Scenario) -> Month {
+    (scenario.start - lookback(scenario) - 12).min(scenario.start - 13)
+}
+
 /// The months of facts a projection needs: `(first, last)`.
 pub fn facts_span(scenario: &Scenario) -> (Month, Month) {
     (
-        // At least the month before `start` too: what changed into the first projected
-        // month (a drop, a win ageing out) compares it with the month before.
-        scenario.start - lookback(scenario).max(1) - FACTS_BEFORE_FIRST_SCORE,
+        tallied_from(scenario) - FACTS_BEFORE_FIRST_TALLY,
         scenario.end(),
     )
 }
@@ -207,14 +212,13 @@ pub fn rescore(scenario: &Scenario, facts: &Facts, bases: &Bases) -> Rescored {
     let look = lookback(scenario);
     let first = scenario.start - look;
     let end = scenario.end();
-    // One more month back when the windows look back less than a month: what ages out
-    // in `start` compares the same month last year with the month before it.
-    let extra = (first - 12).since(scenario.start - 13).max(0) as usize;
     let span = Span {
-        first: first - 12 - extra as i32,
+        first: tallied_from(scenario),
         last: end,
         watch: Some(scenario.start),
     };
+    // The tallies may start before the year ahead of the first scored month.
+    let extra = (first - 12).since(span.first) as usize;
     let Counts { tallies, events } = bases.counts(scenario, facts, span);
     let tallies = &tallies[extra..];
     let scored: Vec<MonthScore> = (0..=end.since(first))
