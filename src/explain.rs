@@ -441,6 +441,7 @@ pub fn steps_in(scenario: &Scenario, month: Month) -> Vec<(u32, Vec<OnStep>)> {
 /// Words for why a tenant gained or lost its place, from where it stood month by month.
 struct Reasons<'a> {
     scenario: &'a Scenario,
+    tests: BandTests,
     standings: Standings<'a>,
     origin: Month,
     last: Month,
@@ -453,6 +454,7 @@ impl<'a> Reasons<'a> {
     fn new(scenario: &'a Scenario, origin: Month, last: Month) -> Reasons<'a> {
         Reasons {
             scenario,
+            tests: BandTests::new(&scenario.rules),
             standings: Standings::new(scenario),
             origin,
             last,
@@ -506,9 +508,13 @@ impl<'a> Reasons<'a> {
         then: usize,
         now: usize,
     ) -> String {
-        let (m_then, m_now) = (self.months_at(then), self.months_at(now));
-        let months = self.standing_of(v.tenant);
-        let (was, is) = (self.at(months, m_then), self.at(months, m_now));
+        let Around {
+            m_then,
+            m_now,
+            months,
+            was,
+            is,
+        } = self.around(v, then, now);
         if !was.customer && is.customer {
             let won = self
                 .first(months, m_then, m_now, |s| s.customer)
@@ -550,9 +556,13 @@ impl<'a> Reasons<'a> {
         then: usize,
         now: usize,
     ) -> String {
-        let (m_then, m_now) = (self.months_at(then), self.months_at(now));
-        let months = self.standing_of(v.tenant);
-        let (was, is) = (self.at(months, m_then), self.at(months, m_now));
+        let Around {
+            m_then,
+            m_now,
+            months,
+            was,
+            is,
+        } = self.around(v, then, now);
         if was.customer && !is.customer {
             let gone = self
                 .first(months, m_then, m_now, |s| !s.customer)
@@ -562,7 +572,6 @@ impl<'a> Reasons<'a> {
         let (s_then, s_now) = (&v.at[then], &v.at[now]);
         let lost = side_changes(s_now.sides(path, metric), s_then.sides(path, metric));
         let rules = &self.scenario.rules;
-        let tests = BandTests::new(rules);
         let parts: Vec<String> = lost
             .into_iter()
             .map(|side| {
@@ -581,7 +590,7 @@ impl<'a> Reasons<'a> {
                         s_now.active, s_now.seats
                     );
                 }
-                if let Some(q) = tests.keeps_grown_into(path)
+                if let Some(q) = self.tests.keeps_grown_into(path)
                     && own_band(s_now.own_bands[q.index()], metric, side)
                 {
                     let (p_name, q_name) = (&rules.paths.get(path).name, &rules.paths.get(q).name);
@@ -608,6 +617,29 @@ impl<'a> Reasons<'a> {
     fn months_at(&self, k: usize) -> Month {
         self.months[k]
     }
+
+    /// The months of snapshots `then` and `now`, and where the tenant stood in each.
+    fn around(&self, v: &TenantView, then: usize, now: usize) -> Around<'_> {
+        let (m_then, m_now) = (self.months_at(then), self.months_at(now));
+        let months = self.standing_of(v.tenant);
+        Around {
+            m_then,
+            m_now,
+            months,
+            was: self.at(months, m_then),
+            is: self.at(months, m_now),
+        }
+    }
+}
+
+/// Two compared months of one tenant, and where it stood in each.
+struct Around<'s> {
+    m_then: Month,
+    m_now: Month,
+    /// Its standing in every month, for finding when something changed.
+    months: &'s [Standing],
+    was: Standing,
+    is: Standing,
 }
 
 /// "grew into the band: seats 4 -> 10", or "shrank into the band" when it came down into it.
