@@ -1,13 +1,12 @@
 //! Charts and plan comparison (issue: compare plans, PNG charts for planning meetings).
 
-use assert_cmd::Command;
 use pcsim::report::chart::{Chart, LINE, Size, comparison_chart, projection_chart};
 use pcsim::scenario::Scenario;
 use pcsim::simulate::{Projection, simulate};
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::support::{folder, repo_file};
+use crate::support::{folder, pcsim, repo_file};
 
 fn bundled(name: &str) -> Projection {
     simulate(&Scenario::load(&repo_file(&format!("scenarios/{name}.toml")), None).unwrap()).unwrap()
@@ -111,12 +110,6 @@ fn comparison_chart_has_every_plan_and_the_line() {
             "each plan has its own colour: {colour:?} appears {n} times"
         );
     }
-}
-
-fn pcsim() -> Command {
-    let mut c = Command::cargo_bin("pcsim").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
 }
 
 #[test]

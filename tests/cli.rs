@@ -1,27 +1,12 @@
 //! The binary on the bundled scenarios: output and exit codes as a user sees them.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::support::{folder, repo_file};
-
-fn pcsim() -> Command {
-    let mut c = Command::cargo_bin("pcsim").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
+use crate::support::{folder, pcsim, repo_file, stdout};
 
 fn stdout_of(args: &[&str]) -> String {
-    let out = pcsim()
-        .args(args)
-        .assert()
-        .success()
-        .stderr("")
-        .get_output()
-        .stdout
-        .clone();
-    String::from_utf8(out).unwrap()
+    stdout(pcsim().args(args))
 }
 
 #[test]

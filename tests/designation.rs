@@ -16,7 +16,6 @@
 //! So the partner qualifies exactly in W ..= W+11, and the best headline score in a
 //! window is 77.67 when it holds a qualified month, else 40.
 
-use assert_cmd::Command;
 use pcsim::month::Month;
 use pcsim::report::chart::{Size, VERMILLION, projection_chart};
 use pcsim::scenario::Scenario;
@@ -25,7 +24,7 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde_json::Value;
 
-use crate::support::{folder, project};
+use crate::support::{folder, pcsim, project, stdout};
 
 fn month(text: &str) -> Month {
     text.parse().unwrap()
@@ -292,23 +291,8 @@ fn enrolled_follows_extends_and_its_error_points_into_the_file_that_wrote_it() {
     );
 }
 
-fn pcsim() -> Command {
-    let mut c = Command::cargo_bin("pcsim").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
-
 fn output(dir: &tempfile::TempDir, args: &[&str]) -> String {
-    let out = pcsim()
-        .current_dir(dir.path())
-        .args(args)
-        .assert()
-        .success()
-        .stderr("")
-        .get_output()
-        .stdout
-        .clone();
-    String::from_utf8(out).unwrap()
+    stdout(pcsim().current_dir(dir.path()).args(args))
 }
 
 #[test]

@@ -4,28 +4,14 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::{Value, json};
 
 use crate::causes::{ageing_scenario, az500_scenario};
-use crate::support::folder;
-
-fn pcsim() -> Command {
-    Command::cargo_bin("pcsim").unwrap()
-}
+use crate::support::{folder, pcsim, stdout};
 
 /// Runs `pcsim ARGS FILE` and returns standard output; it must succeed silently on stderr.
 fn stdout_of(file: &Path, args: &[&str]) -> String {
-    let out = pcsim()
-        .args(args)
-        .arg(file)
-        .assert()
-        .success()
-        .stderr("")
-        .get_output()
-        .stdout
-        .clone();
-    String::from_utf8(out).unwrap()
+    stdout(pcsim().args(args).arg(file))
 }
 
 /// Projects 2027-01 ..= 2027-06; explained in 2027-03 against 2026-03.

@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use assert_cmd::Command;
+
 use pcsim::scenario::Scenario;
 use pcsim::simulate::{Projection, simulate};
 
@@ -25,4 +27,24 @@ pub fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
 
 pub fn repo_file(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// The `pcsim` binary, run from the repository (so that `scenarios/…` resolves).
+pub fn pcsim() -> Command {
+    let mut c = Command::cargo_bin("pcsim").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+/// Runs `command`, which must succeed with nothing on standard error, and returns its
+/// standard output.
+pub fn stdout(command: &mut Command) -> String {
+    let out = command
+        .assert()
+        .success()
+        .stderr("")
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).unwrap()
 }
