@@ -155,8 +155,9 @@ fn in_numbers(metric: Metric, before: &PathScore, after: &PathScore) -> String {
     }
 }
 
-/// Names the tenants and people behind every cause of `falls`, reading the facts once.
-pub fn name_causes(scenario: &Scenario, facts: &Facts, falls: &mut [&mut Drop]) {
+/// Names the tenants and people behind every cause of `falls`, reading the `counted`
+/// tenants' facts once.
+pub fn name_causes(scenario: &Scenario, facts: &Facts, counted: &[u32], falls: &mut [&mut Drop]) {
     let asked: Vec<Question> = falls
         .iter()
         .flat_map(|d| {
@@ -168,7 +169,7 @@ pub fn name_causes(scenario: &Scenario, facts: &Facts, falls: &mut [&mut Drop]) 
             })
         })
         .collect();
-    let mut lowered = who_lowered(scenario, facts, &asked, NAMES_KEPT).into_iter();
+    let mut lowered = who_lowered(scenario, facts, counted, &asked, NAMES_KEPT).into_iter();
     for d in falls.iter_mut() {
         for c in d.causes.iter_mut() {
             let l = lowered.next().unwrap_or_default();

@@ -93,20 +93,27 @@ pub fn read_tenants(
     months: &[Month],
     keep: impl Fn(&[Snapshot]) -> bool + Sync,
 ) -> Vec<TenantView> {
-    scan_tenants(facts, rules, months, |tenant, at| {
-        keep(at).then(|| TenantView {
-            tenant,
-            at: at.to_vec(),
-        })
-    })
+    scan_tenants(
+        facts,
+        rules,
+        months,
+        (0..facts.tenants).into_par_iter(),
+        |tenant, at| {
+            keep(at).then(|| TenantView {
+                tenant,
+                at: at.to_vec(),
+            })
+        },
+    )
 }
 
-/// Reads every tenant at `months` (in reused buffers) and collects what `look` makes of
-/// each, in tenant order.
+/// Reads `tenants` at `months` (in reused buffers) and collects what `look` makes of
+/// each, in the order of `tenants`.
 pub fn scan_tenants<T: Send>(
     facts: &Facts,
     rules: &Ruleset,
     months: &[Month],
+    tenants: impl IndexedParallelIterator<Item = usize>,
     look: impl Fn(usize, &[Snapshot]) -> Option<T> + Sync,
 ) -> Vec<T> {
     let tests = BandTests::new(rules);
@@ -121,8 +128,7 @@ pub fn scan_tenants<T: Send>(
     if index.is_empty() {
         return Vec::new();
     }
-    (0..facts.tenants)
-        .into_par_iter()
+    tenants
         .with_min_len(256)
         .map_init(
             || {
@@ -744,11 +750,13 @@ pub struct Question {
 }
 
 /// For each question: the tenants or people that took points from the metric between
-/// `month - 1` and `month`, naming at most `names` of them, most harmful first. Every
-/// tenant is read once for all the questions; reasons are worked out for the named only.
+/// `month - 1` and `month`, naming at most `names` of them, most harmful first. Only the
+/// `counted` tenants (ascending; [`crate::tally::Counts::counted`]) can have moved a metric;
+/// each is read once for all the questions, and reasons are worked out for the named only.
 pub fn who_lowered(
     scenario: &Scenario,
     facts: &Facts,
+    counted: &[u32],
     asked: &[Question],
     names: usize,
 ) -> Vec<Lowered> {
@@ -777,11 +785,13 @@ pub fn who_lowered(
         }
     };
     // Per tenant that moved any metric asked about: its effect on each.
-    let moved: Vec<(usize, Vec<(i64, i64)>)> = scan_tenants(facts, rules, &months, |t, at| {
-        (0..asked.len())
-            .any(|k| effect(at, k) != (0, 0))
-            .then(|| (t, (0..asked.len()).map(|k| effect(at, k)).collect()))
-    });
+    let tenants = counted.par_iter().map(|&t| t as usize);
+    let moved: Vec<(usize, Vec<(i64, i64)>)> =
+        scan_tenants(facts, rules, &months, tenants, |t, at| {
+            (0..asked.len())
+                .any(|k| effect(at, k) != (0, 0))
+                .then(|| (t, (0..asked.len()).map(|k| effect(at, k)).collect()))
+        });
     let name = |t: usize| scenario.tenant_name(t);
     // Per question: the most harmful (tenant, effect), how many harmed, how many offset.
     type Chosen = (Vec<(usize, (i64, i64))>, usize, usize);

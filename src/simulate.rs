@@ -204,6 +204,8 @@ pub struct Rescored {
     /// The look-back months, then the projected months.
     pub scored: Vec<MonthScore>,
     pub ageing: Vec<crate::tally::AgeingEvent>,
+    /// The tenants that count somewhere in the tallied months ([`Counts::counted`]).
+    pub counted: Vec<u32>,
 }
 
 /// Scores a scenario month by month without summarizing it (see [`Rescored`]).
@@ -219,7 +221,11 @@ pub fn rescore(scenario: &Scenario, facts: &Facts, bases: &Bases) -> Rescored {
     };
     // The tallies may start before the year ahead of the first scored month.
     let extra = (first - 12).since(span.first) as usize;
-    let Counts { tallies, events } = bases.counts(scenario, facts, span);
+    let Counts {
+        tallies,
+        events,
+        counted,
+    } = bases.counts(scenario, facts, span);
     let tallies = &tallies[extra..];
     let scored: Vec<MonthScore> = (0..=end.since(first))
         .map(|k| {
@@ -246,6 +252,7 @@ pub fn rescore(scenario: &Scenario, facts: &Facts, bases: &Bases) -> Rescored {
     Rescored {
         scored,
         ageing: events,
+        counted,
     }
 }
 
@@ -258,7 +265,11 @@ pub fn project(scenario: &Scenario, facts: &Facts) -> Projection {
 pub fn project_sharing(scenario: &Scenario, facts: &Facts, bases: &Bases) -> Projection {
     let rules = &scenario.rules;
     let look = lookback(scenario) as usize;
-    let Rescored { scored, ageing } = rescore(scenario, facts, bases);
+    let Rescored {
+        scored,
+        ageing,
+        counted,
+    } = rescore(scenario, facts, bases);
     let (lookback, months) = scored.split_at(look);
     let mut summary = summarize(scenario, lookback, months);
     let mut falls: Vec<&mut Drop> = summary
@@ -266,7 +277,7 @@ pub fn project_sharing(scenario: &Scenario, facts: &Facts, bases: &Bases) -> Pro
         .iter_mut()
         .chain(summary.setbacks.iter_mut())
         .collect();
-    name_causes(scenario, facts, &mut falls);
+    name_causes(scenario, facts, &counted, &mut falls);
     summary.warnings = Warnings {
         certifications: certification_endings(scenario),
         ageing_out: group_ageing(scenario, &ageing),

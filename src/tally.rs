@@ -289,6 +289,9 @@ pub struct Span {
 pub struct Counts {
     pub tallies: Vec<[Tally; 2]>,
     pub events: Vec<AgeingEvent>,
+    /// The tenants (ascending) that count for some metric on some path in some tallied
+    /// month. Only these can move a score, so only these need naming as causes.
+    pub counted: Vec<u32>,
 }
 
 /// How a tenant is read for a tally.
@@ -343,7 +346,19 @@ impl Counts {
             .copied()
             .collect();
         events.extend(add.events);
-        Counts { tallies, events }
+        let mut counted: Vec<u32> = self
+            .counted
+            .iter()
+            .filter(|&&t| changed.binary_search(&(t as usize)).is_err())
+            .copied()
+            .chain(add.counted)
+            .collect();
+        counted.sort_unstable();
+        Counts {
+            tallies,
+            events,
+            counted,
+        }
     }
 }
 
@@ -382,12 +397,16 @@ fn count_tenants(
             buf,
             members,
             events,
+            counted,
         } = &mut acc;
         let f = match read {
             Read::Scenario => facts.tenant(t, buf),
             Read::Imported => facts.as_imported(t, buf),
         };
         add_tenant(tallies, bands, members, f, &tests, offset);
+        if members.iter().flatten().any(|m| !m.is_empty()) {
+            counted.push(t as u32);
+        }
         if let Some(from) = watch {
             ageing(members, t as u32, first, from, events);
         }
@@ -399,24 +418,36 @@ fn count_tenants(
         buf: facts.buffer(),
         members: vec![[Membership::default(); 2]; count],
         events: Vec::new(),
+        counted: Vec::new(),
     };
-    let (tallies, events) = tenants
+    let mut counts = tenants
         .par_iter()
         .with_min_len(256)
         .fold(scratch, fold)
-        .map(|s| (s.tallies, s.events))
+        .map(|s| Counts {
+            tallies: s.tallies,
+            events: s.events,
+            counted: s.counted,
+        })
         .reduce(
-            || (vec![[Tally::default(); 2]; count], Vec::new()),
-            |(mut a, mut ea), (b, eb)| {
-                for (x, y) in a.iter_mut().zip(b) {
+            || Counts {
+                tallies: vec![[Tally::default(); 2]; count],
+                events: Vec::new(),
+                counted: Vec::new(),
+            },
+            |mut a, b| {
+                for (x, y) in a.tallies.iter_mut().zip(b.tallies) {
                     x[0] += y[0];
                     x[1] += y[1];
                 }
-                ea.extend(eb);
-                (a, ea)
+                a.events.extend(b.events);
+                a.counted.extend(b.counted);
+                a
             },
         );
-    Counts { tallies, events }
+    // Workers' pieces arrive in order for a sorted list, but `tenants` need not be one.
+    counts.counted.sort_unstable();
+    counts
 }
 
 /// One worker's running tallies and reusable buffers.
@@ -427,6 +458,7 @@ struct Scratch {
     /// The tenant being added: its membership in each tallied month.
     members: Vec<[Membership; 2]>,
     events: Vec<AgeingEvent>,
+    counted: Vec<u32>,
 }
 
 /// Adds one tenant's months to a worker's running tallies, keeping its memberships.

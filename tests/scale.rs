@@ -141,4 +141,24 @@ fn shared_history_counts_adjusted_for_a_plan_equal_its_full_tally() {
     shared.events.sort_by_key(key);
     assert_eq!(shared.tallies, tallies);
     assert_eq!(shared.events, events);
+    assert_eq!(shared.counted, full.counted);
+
+    // The counted tenants are those that some month of the span puts in a band, read
+    // one by one through `explain`'s reading of the facts.
+    let months: Vec<_> = (0..=span.last.since(span.first))
+        .map(|k| span.first + k)
+        .collect();
+    let members: Vec<u32> = pcsim::explain::read_tenants(&facts, &scenario.rules, &months, |at| {
+        at.iter().any(|s| s.member.iter().any(|m| !m.is_empty()))
+    })
+    .iter()
+    .map(|v| v.tenant as u32)
+    .collect();
+    assert!(
+        !members.is_empty() && members.len() < facts.tenants,
+        "some tenants count and some do not ({} of {})",
+        members.len(),
+        facts.tenants
+    );
+    assert_eq!(full.counted, members);
 }
