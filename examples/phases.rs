@@ -27,7 +27,10 @@ fn main() -> anyhow::Result<()> {
     let rescored = rescore(&scenario, &facts, &Bases::default());
     let months = rescored.scored.len();
     let tally = t.elapsed();
-    eprintln!("  of which: scoring {tally:.1?} ({months} months); the rest names causes");
+    eprintln!(
+        "  of which: scoring {tally:.1?} ({months} months); the rest names causes; {} tenants counted",
+        rescored.counted.len()
+    );
     let t = Instant::now();
     let json = Format::Json.report().render(&projection);
     let render = t.elapsed();

@@ -300,46 +300,57 @@ pub fn read_history_counting(
     drop(table);
     // Checked as UTF-8 where each was first met.
     let names: Vec<String> = all
-        .iter()
-        .map(|n| String::from_utf8_lossy(n).into_owned())
-        .collect();
-    drop(all);
-    let parsed: Vec<(Vec<HistoryRow>, Vec<u32>)> = chunks
-        .into_par_iter()
-        .zip(remaps)
-        .map(|(chunk, remap)| {
-            let mut ids = chunk.ids;
-            for id in &mut ids {
-                *id = remap[*id as usize];
-            }
-            (chunk.rows, ids)
+        .par_iter()
+        .with_min_len(4096)
+        .map(|n| match std::str::from_utf8(n) {
+            Ok(s) => s.to_owned(),
+            Err(_) => String::from_utf8_lossy(n).into_owned(),
         })
         .collect();
-    drop(chunk_names);
-    // The file is no longer needed: the rows and names are owned.
-    drop(bytes);
+    drop(all);
+    let pieces: Vec<(Vec<HistoryRow>, Vec<u32>)> =
+        chunks.into_iter().map(|c| (c.rows, c.ids)).collect();
 
     // Group rows by tenant with a counting sort (tenants are dense ids), keeping file
     // order within a tenant, then order each tenant's few rows by month.
     let mut starts = vec![0usize; names.len() + 1];
-    for (_, ids) in &parsed {
+    for ((_, ids), remap) in pieces.iter().zip(&remaps) {
         for &id in ids {
-            starts[id as usize + 1] += 1;
+            starts[remap[id as usize] as usize + 1] += 1;
         }
     }
     for t in 0..names.len() {
         starts[t + 1] += starts[t];
     }
-    let mut cursor = starts[..names.len()].to_vec();
     let mut rows = vec![HistoryRow::default(); total];
-    for (chunk_rows, ids) in parsed {
-        for (row, &id) in chunk_rows.iter().zip(&ids) {
-            let slot = &mut cursor[id as usize];
-            rows[*slot] = *row;
-            *slot += 1;
-        }
+    // Each worker fills the rows of one range of tenants, reading every piece in file
+    // order, so the ranges are disjoint slices and the result does not depend on timing.
+    let ranges = tenant_ranges(&starts, rayon::current_num_threads());
+    let mut slices: Vec<(std::ops::Range<usize>, &mut [HistoryRow])> = Vec::new();
+    let mut rest = &mut rows[..];
+    for range in ranges {
+        let (head, tail) = rest.split_at_mut(starts[range.end] - starts[range.start]);
+        slices.push((range, head));
+        rest = tail;
     }
-    drop(cursor);
+    slices.into_par_iter().for_each(|(range, out)| {
+        let base = starts[range.start];
+        let mut cursor: Vec<usize> = starts[range.clone()].iter().map(|s| s - base).collect();
+        for ((chunk_rows, ids), remap) in pieces.iter().zip(&remaps) {
+            for (row, &id) in chunk_rows.iter().zip(ids) {
+                let t = remap[id as usize] as usize;
+                if range.contains(&t) {
+                    let slot = &mut cursor[t - range.start];
+                    out[*slot] = *row;
+                    *slot += 1;
+                }
+            }
+        }
+    });
+    drop(pieces);
+    drop(chunk_names);
+    // The file is no longer needed: the rows and names are owned.
+    drop(bytes);
     let mut by_tenant: Vec<&mut [HistoryRow]> = Vec::with_capacity(names.len());
     let mut rest = &mut rows[..];
     for t in 0..names.len() {
@@ -377,6 +388,22 @@ pub fn read_history_counting(
         starts,
         span,
     })
+}
+
+/// About `parts` consecutive ranges of tenant ids holding about as many rows each.
+fn tenant_ranges(starts: &[usize], parts: usize) -> Vec<std::ops::Range<usize>> {
+    let tenants = starts.len() - 1;
+    let per = (starts[tenants] / parts.max(1)).max(1);
+    let mut ranges = Vec::new();
+    let mut from = 0;
+    while from < tenants {
+        // The first tenant whose rows start at or after the next share.
+        let goal = starts[from] + per;
+        let to = from + 1 + starts[from + 1..tenants].partition_point(|&s| s < goal);
+        ranges.push(from..to);
+        from = to;
+    }
+    ranges
 }
 
 /// Finds the two rows of a duplicate tenant and month, for a message naming both lines.
@@ -822,6 +849,18 @@ fn fast_cents(b: &[u8]) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tenant_ranges_cover_every_tenant_once_with_rows_shared_out() {
+        // Tenants with 5, 1, 1, 1, 0, 8 and 4 rows: 20 rows in all, 10 a part. Tenant 5
+        // starts at row 8, before the share ends, so the first part runs to it.
+        let starts = [0, 5, 6, 7, 8, 8, 16, 20];
+        assert_eq!(tenant_ranges(&starts, 2), vec![0..6, 6..7]);
+        assert_eq!(tenant_ranges(&starts, 1), vec![0..7]);
+        // More parts than tenants: one tenant each at most.
+        assert_eq!(tenant_ranges(&starts, 40).len(), 7);
+        assert_eq!(tenant_ranges(&[0], 2), Vec::<std::ops::Range<usize>>::new());
+    }
 
     #[test]
     fn rows_pack_every_month_level_and_cell() {
