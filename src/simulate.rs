@@ -13,11 +13,11 @@ use crate::error::Result;
 use crate::explain::{AgeingOut, CertificationsEnding, certification_endings, group_ageing};
 use crate::facts::Facts;
 use crate::month::Month;
-use crate::rules::PathId;
-use crate::scenario::{History, Scenario};
+use crate::rules::{PathId, Ruleset};
+use crate::scenario::{History, Person, Scenario};
 use crate::score::{PathScore, score_path};
 use crate::skilling::StepCounts;
-use crate::tally::{Counts, Span, history_counts, tally};
+use crate::tally::{Counts, Span, Tally, history_counts, tally};
 
 /// Months of facts needed before the first tallied month: its TTM (11) and its "SMB
 /// stays SMB" test, which looks a year back (12).
@@ -226,12 +226,28 @@ pub fn rescore(scenario: &Scenario, facts: &Facts, bases: &Bases) -> Rescored {
         events,
         counted,
     } = bases.counts(scenario, facts, span);
-    let tallies = &tallies[extra..];
-    let scored: Vec<MonthScore> = (0..=end.since(first))
+    let scored = score_months(rules, &scenario.people, &tallies[extra..], first, end);
+    Rescored {
+        scored,
+        ageing: events,
+        counted,
+    }
+}
+
+/// Scores months `first..=end` on both paths from `tallies`, which start a year before
+/// `first` (each month is compared with the same month a year earlier).
+pub fn score_months(
+    rules: &Ruleset,
+    people: &[Person],
+    tallies: &[[Tally; 2]],
+    first: Month,
+    end: Month,
+) -> Vec<MonthScore> {
+    (0..=end.since(first))
         .map(|k| {
             let month = first + k;
             let (now, year_ago) = (&tallies[k as usize + 12], &tallies[k as usize]);
-            let people = StepCounts::in_month(&scenario.people, rules, month);
+            let people = StepCounts::in_month(people, rules, month);
             let paths = PathId::ALL.map(|p| {
                 score_path(
                     rules.paths.get(p),
@@ -248,12 +264,7 @@ pub fn rescore(scenario: &Scenario, facts: &Facts, bases: &Bases) -> Rescored {
                 qualified,
             }
         })
-        .collect();
-    Rescored {
-        scored,
-        ageing: events,
-        counted,
-    }
+        .collect()
 }
 
 /// Scores every month on both paths from facts built over [`facts_span`].
@@ -299,8 +310,22 @@ pub fn project_sharing(scenario: &Scenario, facts: &Facts, bases: &Bases) -> Pro
     }
 }
 
-fn summarize(scenario: &Scenario, lookback: &[MonthScore], months: &[MonthScore]) -> Summary {
-    let rules = &scenario.rules;
+/// What the designation does over the projected months: the months in which the partner
+/// could enrol, and the enrolments, renewals and lapses in order (RULES.md §9).
+pub struct Designation {
+    /// Per projected month.
+    pub can_enrol: Vec<bool>,
+    pub events: Vec<DesignationEvent>,
+}
+
+/// Works out [`Designation`] from the scored months. `first_anniversary`: the first
+/// anniversary of an enrolment made before `start`, if any.
+pub fn designate(
+    rules: &Ruleset,
+    first_anniversary: Option<Month>,
+    lookback: &[MonthScore],
+    months: &[MonthScore],
+) -> Designation {
     let all: Vec<&MonthScore> = lookback.iter().chain(months).collect();
     let look = lookback.len();
     // Was the partner qualified in any of the `window` months ending at projected month k?
@@ -312,16 +337,6 @@ fn summarize(scenario: &Scenario, lookback: &[MonthScore], months: &[MonthScore]
     let can_enrol: Vec<bool> = (0..months.len())
         .map(|k| qualified_within(k, rules.windows.enrol_months.0))
         .collect();
-
-    let mut windows: Vec<(Month, Month)> = Vec::new();
-    for (k, m) in months.iter().enumerate() {
-        if can_enrol[k] {
-            match windows.last_mut() {
-                Some((_, to)) if *to + 1 == m.month => *to = m.month,
-                _ => windows.push((m.month, m.month)),
-            }
-        }
-    }
 
     let fee = rules.annual_fee_usd.0;
     let renew_months = rules.windows.renew_months.0;
@@ -346,14 +361,14 @@ fn summarize(scenario: &Scenario, lookback: &[MonthScore], months: &[MonthScore]
                 .unwrap_or(Decimal::ZERO),
         }
     };
-    let mut designation = Vec::new();
+    let mut events = Vec::new();
     // The next anniversary while enrolled; `None` while not enrolled.
-    let mut anniversary: Option<Month> = scenario.first_anniversary();
+    let mut anniversary: Option<Month> = first_anniversary;
     for (k, m) in months.iter().enumerate() {
         if anniversary == Some(m.month) {
             let window = renewal_window(k);
             if qualified_within(k, renew_months) {
-                designation.push(DesignationEvent {
+                events.push(DesignationEvent {
                     month: m.month,
                     step: DesignationStep::Renew,
                     fee_usd: fee,
@@ -361,7 +376,7 @@ fn summarize(scenario: &Scenario, lookback: &[MonthScore], months: &[MonthScore]
                 });
                 anniversary = Some(m.month + 12);
             } else {
-                designation.push(DesignationEvent {
+                events.push(DesignationEvent {
                     month: m.month,
                     step: DesignationStep::Lapse,
                     fee_usd: Decimal::ZERO,
@@ -374,13 +389,33 @@ fn summarize(scenario: &Scenario, lookback: &[MonthScore], months: &[MonthScore]
             }
         }
         if anniversary.is_none() && can_enrol[k] {
-            designation.push(DesignationEvent {
+            events.push(DesignationEvent {
                 month: m.month,
                 step: DesignationStep::Enrol,
                 fee_usd: fee,
                 anniversary: None,
             });
             anniversary = Some(m.month + 12);
+        }
+    }
+    Designation { can_enrol, events }
+}
+
+fn summarize(scenario: &Scenario, lookback: &[MonthScore], months: &[MonthScore]) -> Summary {
+    let rules = &scenario.rules;
+    let all: Vec<&MonthScore> = lookback.iter().chain(months).collect();
+    let look = lookback.len();
+    let Designation {
+        can_enrol,
+        events: designation,
+    } = designate(rules, scenario.first_anniversary(), lookback, months);
+    let mut windows: Vec<(Month, Month)> = Vec::new();
+    for (k, m) in months.iter().enumerate() {
+        if can_enrol[k] {
+            match windows.last_mut() {
+                Some((_, to)) if *to + 1 == m.month => *to = m.month,
+                _ => windows.push((m.month, m.month)),
+            }
         }
     }
 

@@ -196,7 +196,15 @@ pub fn check_report(s: &Scenario) -> String {
     );
     if !s.changes.is_empty() {
         let mut t = grid(&[
-            "Tenant", "From", "Until", "Seats", "Active", "ACR", "M365", "Azure",
+            "Tenant",
+            "From",
+            "Until",
+            "Seats",
+            "Active",
+            "ACR",
+            "M365",
+            "Azure",
+            "Probability",
         ]);
         for c in &s.changes {
             t.add_row(vec![
@@ -212,6 +220,7 @@ pub fn check_report(s: &Scenario) -> String {
                 c.azure
                     .as_ref()
                     .map_or(String::new(), |a| assoc(&Some(a.clone()))),
+                chance(c.probability),
             ]);
         }
         let _ = writeln!(out, "{t}");

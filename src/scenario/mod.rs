@@ -130,6 +130,8 @@ pub struct Change {
     pub acr: Option<ChangeOp>,
     pub m365: Option<Association>,
     pub azure: Option<Association>,
+    /// The chance that the change happens (PLANNING.md §3); 1 unless given.
+    pub probability: Decimal,
 }
 
 impl Scenario {
@@ -739,6 +741,7 @@ fn resolve_changes(
                 .as_ref()
                 .map(|a| association(rules, Side::Azure, a, src))
                 .transpose()?,
+            probability: c.probability.map_or(Decimal::ONE, |p| p.0),
         });
     }
     Ok(changes)

@@ -110,6 +110,8 @@ pub struct ChangeEntry {
     pub m365: Option<Spanned<String>>,
     #[serde(default)]
     pub azure: Option<Spanned<String>>,
+    #[serde(default)]
+    pub probability: Option<Probability>,
 }
 
 /// A number of projected months, 1..=120.
