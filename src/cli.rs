@@ -204,6 +204,30 @@ pub enum Command {
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// How likely a plan is: planned events with a `probability` happen or not, and
+    /// every outcome (or, past 16 uncertain events, a sample of them) is scored
+    Odds {
+        /// The scenario TOML file
+        file: PathBuf,
+        /// Draws when there are more than 16 uncertain events
+        #[arg(long, value_name = "N", default_value_t = crate::odds::DEFAULT_DRAWS)]
+        draws: u32,
+        /// Seed of the draws: the same seed gives the same result on any machine
+        #[arg(long, value_name = "S", default_value_t = 0)]
+        seed: u64,
+        /// Sample even when every outcome could be scored (to check an estimate)
+        #[arg(long)]
+        sample: bool,
+        /// Output format
+        #[arg(long, short, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Use this ruleset instead of the built-in one (or the scenario's `rules`)
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+        /// Write to this file (atomically) instead of standard output
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Validate a scenario and show what it resolved to
     Check {
         /// The scenario TOML file
@@ -358,6 +382,30 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             let text =
                 crate::report::explain::render(&explanation, &PathChoice::paths(path), format);
             drop(progress);
+            if let Some(out) = output {
+                return write_atomic(&out, text.as_bytes(), &scenario.inputs);
+            }
+            text
+        }
+        Command::Odds {
+            file,
+            draws,
+            seed,
+            sample,
+            format,
+            rules,
+            output,
+        } => {
+            let (scenario, progress) = load_showing(&file, rules.as_deref(), "Reading")?;
+            progress.stage("Scoring the outcomes".into());
+            let sampling = crate::odds::Sampling {
+                draws,
+                seed,
+                always: sample,
+            };
+            let odds = crate::odds::odds(&scenario, sampling)?;
+            drop(progress);
+            let text = crate::report::odds::render(&odds, format);
             if let Some(out) = output {
                 return write_atomic(&out, text.as_bytes(), &scenario.inputs);
             }

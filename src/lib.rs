@@ -15,6 +15,7 @@ pub mod explain;
 pub mod facts;
 pub mod money;
 pub mod month;
+pub mod odds;
 pub mod output;
 pub mod report;
 pub mod rules;

@@ -208,25 +208,58 @@ pub struct Rescored {
     pub counted: Vec<u32>,
 }
 
+/// The months a projection scores and tallies.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame {
+    /// The tallied months, with ageing watched from `start`.
+    pub span: Span,
+    /// The first scored month: the look-back months before `start`, then the projection.
+    pub first: Month,
+    pub end: Month,
+    /// How many look-back months are scored before `start`.
+    pub look: usize,
+    /// Tallied months before the year ahead of `first`, skipped when scoring.
+    pub extra: usize,
+}
+
+impl Frame {
+    pub fn of(scenario: &Scenario) -> Frame {
+        let look = lookback(scenario);
+        let first = scenario.start - look;
+        let span = Span {
+            first: tallied_from(scenario),
+            last: scenario.end(),
+            watch: Some(scenario.start),
+        };
+        Frame {
+            span,
+            first,
+            end: scenario.end(),
+            look: look as usize,
+            extra: (first - 12).since(span.first) as usize,
+        }
+    }
+
+    /// Scores the frame's months from tallies over its span.
+    pub fn score(
+        &self,
+        rules: &Ruleset,
+        people: &[Person],
+        tallies: &[[Tally; 2]],
+    ) -> Vec<MonthScore> {
+        score_months(rules, people, &tallies[self.extra..], self.first, self.end)
+    }
+}
+
 /// Scores a scenario month by month without summarizing it (see [`Rescored`]).
 pub fn rescore(scenario: &Scenario, facts: &Facts, bases: &Bases) -> Rescored {
-    let rules = &scenario.rules;
-    let look = lookback(scenario);
-    let first = scenario.start - look;
-    let end = scenario.end();
-    let span = Span {
-        first: tallied_from(scenario),
-        last: end,
-        watch: Some(scenario.start),
-    };
-    // The tallies may start before the year ahead of the first scored month.
-    let extra = (first - 12).since(span.first) as usize;
+    let frame = Frame::of(scenario);
     let Counts {
         tallies,
         events,
         counted,
-    } = bases.counts(scenario, facts, span);
-    let scored = score_months(rules, &scenario.people, &tallies[extra..], first, end);
+    } = bases.counts(scenario, facts, frame.span);
+    let scored = frame.score(&scenario.rules, &scenario.people, &tallies);
     Rescored {
         scored,
         ageing: events,

@@ -312,6 +312,12 @@ pub fn tally(facts: &Facts, rules: &Ruleset, span: Span) -> Counts {
     count_tenants(facts, rules, span, &all, Read::Scenario)
 }
 
+/// The counts of `tenants` alone, as the scenario has them: a part of a tally that can be
+/// added to or taken from others (odds add the tenants an outcome keeps).
+pub fn tally_tenants(facts: &Facts, rules: &Ruleset, span: Span, tenants: &[usize]) -> Counts {
+    count_tenants(facts, rules, span, tenants, Read::Scenario)
+}
+
 /// The counts of every imported tenant as its rows stand: the part of a tally that plans
 /// sharing one history share. [`Counts::adjusted`] turns it into one plan's tally.
 pub fn history_counts(facts: &Facts, rules: &Ruleset, span: Span) -> Counts {

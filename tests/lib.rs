@@ -7,6 +7,7 @@ mod cli;
 mod designation;
 mod explain;
 mod explain_cli;
+mod odds;
 mod scale;
 mod scoring;
 mod support;

@@ -7,6 +7,7 @@ pub mod compare;
 mod csv;
 pub mod explain;
 pub mod json;
+pub mod odds;
 mod table;
 
 use rust_decimal::Decimal;

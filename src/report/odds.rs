@@ -1,0 +1,243 @@
+//! Rendering `pcsim odds`: a table for people, JSON (PLANNING.md §3) and CSV.
+
+use std::fmt::Write as _;
+
+use comfy_table::{Table, presets};
+use serde_json::{Value, json};
+
+use super::Format;
+use super::json::number;
+use crate::odds::{Method, Odds};
+
+pub fn render(o: &Odds, format: Format) -> String {
+    match format {
+        Format::Table => table(o),
+        Format::Json => json_doc(o),
+        Format::Csv => csv(o),
+    }
+}
+
+/// A probability rounded to six places, which is far finer than any estimate here and
+/// keeps the sums of exact weights (0.41999999999999993) readable.
+fn rounded(p: f64) -> f64 {
+    (p * 1e6).round() / 1e6
+}
+
+fn probability(p: f64) -> Value {
+    json!(rounded(p))
+}
+
+fn percent(p: f64) -> String {
+    format!("{:.1}%", rounded(p) * 100.0)
+}
+
+/// "exact, 8 outcomes from 3 uncertain events" or the sampled equivalent.
+fn method_line(o: &Odds) -> String {
+    let uncertain = o.events.iter().filter(|e| e.is_uncertain()).count();
+    let events = super::count(uncertain, "uncertain event", "uncertain events");
+    match o.method {
+        Method::Exact => format!(
+            "exact: every one of {} from {events}",
+            super::count(o.outcomes as usize, "outcome", "outcomes")
+        ),
+        Method::Sampled { draws, seed } => {
+            // The largest standard error is at p = 0.5.
+            let worst = o
+                .months
+                .iter()
+                .flat_map(|m| [m.p_qualified[0], m.p_qualified[1], m.p_qualified_any])
+                .map(|p| o.standard_error(p))
+                .fold(0.0, f64::max);
+            format!(
+                "estimated from {draws} random draws (seed {seed}) over {events}; each probability is within ±{:.1} percentage points (one standard error)",
+                worst * 100.0
+            )
+        }
+    }
+}
+
+fn table(o: &Odds) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Odds for \"{}\": {}", o.scenario, method_line(o));
+    if o.events.is_empty() {
+        let _ = writeln!(
+            out,
+            "Every planned event is certain (no `probability` below 1), so every month is certain too."
+        );
+    } else {
+        let _ = writeln!(out, "\nPlanned events that may not happen:");
+        for e in &o.events {
+            let chance = if e.is_uncertain() {
+                percent(rust_decimal::prelude::ToPrimitive::to_f64(&e.probability).unwrap_or(0.0))
+            } else {
+                "never (probability 0)".into()
+            };
+            let _ = writeln!(out, "  {:<50} {chance}", e.label);
+        }
+    }
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED);
+    t.set_header(vec![
+        "Month".to_string(),
+        format!("P(qualified) {}", o.path_names[0]),
+        o.path_names[1].clone(),
+        "either".into(),
+        "P(qualified by then)".into(),
+        "P(could enrol)".into(),
+        "Headline P10".into(),
+        "P50".into(),
+        "P90".into(),
+    ]);
+    for m in &o.months {
+        t.add_row(vec![
+            m.month.to_string(),
+            percent(m.p_qualified[0]),
+            percent(m.p_qualified[1]),
+            percent(m.p_qualified_any),
+            percent(m.p_first_qualified_by),
+            percent(m.p_could_enrol),
+            super::fixed2(m.headline.p10),
+            super::fixed2(m.headline.p50),
+            super::fixed2(m.headline.p90),
+        ]);
+    }
+    let _ = writeln!(out, "\n{t}");
+    if !o.anniversaries.is_empty() {
+        let _ = writeln!(out, "\nRenewal at each anniversary of the enrolment:");
+        for a in &o.anniversaries {
+            let _ = writeln!(
+                out,
+                "  {}: renews with probability {}",
+                a.month,
+                percent(a.p_renew)
+            );
+        }
+    }
+    let qualifying = super::fixed2(o.qualifying_total);
+    let _ = writeln!(
+        out,
+        "\nP(qualified): a path reaches {qualifying} points with every metric above zero. \
+         Headline: the higher path total; P10 is the score that 10% of outcomes stay at or below."
+    );
+    out
+}
+
+fn json_doc(o: &Odds) -> String {
+    let sampled = matches!(o.method, Method::Sampled { .. });
+    let se = |p: f64| probability(o.standard_error(p));
+    let mut doc = serde_json::Map::new();
+    doc.insert("scenario".into(), json!(o.scenario));
+    doc.insert(
+        "method".into(),
+        json!(match o.method {
+            Method::Exact => "exact",
+            Method::Sampled { .. } => "sampled",
+        }),
+    );
+    doc.insert("outcomes".into(), json!(o.outcomes));
+    if let Method::Sampled { draws, seed } = o.method {
+        doc.insert("draws".into(), json!(draws));
+        doc.insert("seed".into(), json!(seed));
+    }
+    doc.insert(
+        "events".into(),
+        o.events
+            .iter()
+            .map(|e| json!({"event": e.label, "probability": number(e.probability)}))
+            .collect(),
+    );
+    doc.insert(
+        "months".into(),
+        o.months
+            .iter()
+            .map(|m| {
+                let mut month = json!({
+                    "month": m.month.to_string(),
+                    "p_qualified": {
+                        "enterprise": probability(m.p_qualified[0]),
+                        "smb": probability(m.p_qualified[1]),
+                        "any": probability(m.p_qualified_any),
+                    },
+                    "headline": {
+                        "p10": number(m.headline.p10),
+                        "p25": number(m.headline.p25),
+                        "p50": number(m.headline.p50),
+                        "p75": number(m.headline.p75),
+                        "p90": number(m.headline.p90),
+                    },
+                    "p_first_qualified_by": probability(m.p_first_qualified_by),
+                    "p_could_enrol": probability(m.p_could_enrol),
+                });
+                if sampled {
+                    month["standard_error"] = json!({
+                        "enterprise": se(m.p_qualified[0]),
+                        "smb": se(m.p_qualified[1]),
+                        "any": se(m.p_qualified_any),
+                    });
+                }
+                month
+            })
+            .collect(),
+    );
+    doc.insert(
+        "p_first_qualified_by".into(),
+        o.months
+            .iter()
+            .map(|m| {
+                let mut entry =
+                    json!({"month": m.month.to_string(), "p": probability(m.p_first_qualified_by)});
+                if sampled {
+                    entry["standard_error"] = se(m.p_first_qualified_by);
+                }
+                entry
+            })
+            .collect(),
+    );
+    doc.insert(
+        "anniversaries".into(),
+        o.anniversaries
+            .iter()
+            .map(|a| json!({"month": a.month.to_string(), "p_renew": probability(a.p_renew)}))
+            .collect(),
+    );
+    let mut text =
+        serde_json::to_string_pretty(&Value::Object(doc)).expect("JSON always serializes");
+    text.push('\n');
+    text
+}
+
+fn csv(o: &Odds) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "month",
+        "p_qualified_enterprise",
+        "p_qualified_smb",
+        "p_qualified_any",
+        "p_first_qualified_by",
+        "p_could_enrol",
+        "headline_p10",
+        "headline_p25",
+        "headline_p50",
+        "headline_p75",
+        "headline_p90",
+        "standard_error_any",
+    ]);
+    for m in &o.months {
+        let p = |x: f64| rounded(x).to_string();
+        let _ = w.write_record([
+            m.month.to_string(),
+            p(m.p_qualified[0]),
+            p(m.p_qualified[1]),
+            p(m.p_qualified_any),
+            p(m.p_first_qualified_by),
+            p(m.p_could_enrol),
+            super::fixed2(m.headline.p10),
+            super::fixed2(m.headline.p25),
+            super::fixed2(m.headline.p50),
+            super::fixed2(m.headline.p75),
+            super::fixed2(m.headline.p90),
+            p(o.standard_error(m.p_qualified_any)),
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}

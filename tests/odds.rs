@@ -1,0 +1,351 @@
+//! `pcsim odds` (PLANNING.md §3): exact probabilities worked out by hand, sampling checked
+//! against exact results, determinism on any thread count, and probabilities 0 and 1.
+//!
+//! The partner (by hand, RULES.md §4-§7), everything won in W = 2027-01 on the SMB path:
+//! - People: Ana, Ben and Cara each hold a step-1, step-2 and step-3 certification; Dev
+//!   holds only a step-3 one. SMB certifications: 4 + 4 + 8 per step-3 person, so 40 with
+//!   Dev and 32 without.
+//! - Tenants of 50 seats, 50 active, all won in W. With k of them, in W ..= W+11:
+//!   net adds 4k points, deployments 20k/6, usage one point per full 50 users, so k:
+//!   k = 3 gives 12 + 10 + 3 = 25; k = 4 gives 16 + 13.33 + 4 = 33.33; k = 5 gives
+//!   20 + 16.67 + 5 = 41.67.
+//! - Before W nothing counts; from W+12 the wins are in the year-ago month too, so only
+//!   the certifications are left. Enterprise never qualifies (no tenant has its seats).
+
+use pcsim::odds::{Method, Odds, Sampling, odds};
+use pcsim::scenario::Scenario;
+use rust_decimal_macros::dec;
+use serde_json::Value;
+
+use crate::support::{folder, pcsim, project, stdout};
+
+/// The partner with `wins` (TOML `[[tenants]]` entries) and `dev` (Dev's certification
+/// entry's extra keys), over `months` months from W, with `extra` top-level lines.
+fn partner(months: u32, extra: &str, dev: &str, wins: &str) -> String {
+    let mut text = format!(
+        "name = \"Partner\"\nstart = \"2027-01\"\nmonths = {months}\n{extra}\n\
+         [[tenants]]\nname = \"Win\"\ncount = 3\nsince = \"2027-01\"\nseats = 50\nactive = 50\n{wins}\n"
+    );
+    for name in ["Ana", "Ben", "Cara"] {
+        text.push_str(&format!(
+            "[[people]]\nname = \"{name}\"\ncerts = [\n  \
+             {{ cert = \"Cloud and AI Security Engineer Associate\", passed = \"2023-01\" }},\n  \
+             {{ cert = \"SC-200\", passed = \"2023-01\" }},\n  \
+             {{ cert = \"SC-100\", passed = \"2023-01\" }},\n]\n"
+        ));
+    }
+    text.push_str(&format!(
+        "[[people]]\nname = \"Dev\"\ncerts = [{{ cert = \"SC-100\", passed = \"2023-01\"{dev} }}]\n"
+    ));
+    text
+}
+
+fn win(name: &str, probability: &str) -> String {
+    format!(
+        "[[tenants]]\nname = \"{name}\"\nsince = \"2027-01\"\nseats = 50\nactive = 50\nprobability = {probability}\n"
+    )
+}
+
+fn odds_of(toml: &str, sampling: Sampling) -> Odds {
+    let scenario = Scenario::from_str("test.toml", toml).expect("scenario loads");
+    odds(&scenario, sampling).expect("odds")
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+/// Eve (50%) and Fay (80%) may be won besides the three certain wins; Dev passes with 60%.
+fn three_events(months: u32, extra: &str) -> String {
+    partner(
+        months,
+        extra,
+        ", probability = 0.6",
+        &(win("Eve", "0.5") + &win("Fay", "0.8")),
+    )
+}
+
+#[test]
+fn three_events_give_the_probabilities_worked_out_by_hand() {
+    let o = odds_of(&three_events(13, ""), Sampling::default());
+    assert_eq!(o.method, Method::Exact);
+    assert_eq!(o.outcomes, 8);
+    // k = 3 + Eve + Fay: P(k=3) = .5 x .2 = .1, P(k=4) = .5 x .2 + .5 x .8 = .5, P(k=5) = .4.
+    // With Dev (.6): 65, 73.33, 81.67; without (.4): 57, 65.33, 73.67. Qualified at 70:
+    // P = .6 x (.5 + .4) + .4 x .4 = .70 in every month W ..= W+11.
+    let w = &o.months[0];
+    assert_eq!(w.month.to_string(), "2027-01");
+    assert!(close(w.p_qualified_any, 0.7), "{}", w.p_qualified_any);
+    assert!(close(w.p_qualified[1], 0.7));
+    assert!(close(w.p_qualified[0], 0.0));
+    assert!(close(w.p_first_qualified_by, 0.7));
+    assert!(close(w.p_could_enrol, 0.7));
+    // Headline scores and their weights, in order: 57 (.4 x .1 = .04), 65 (.6 x .1,
+    // cumulative .10), 65.33 (.4 x .5, .30), 73.33 (.6 x .5, .60), 73.67 (.4 x .4, .76),
+    // 81.67 (.6 x .4, 1). P10 is 65: exactly 10% of outcomes score 65 or less.
+    assert_eq!(
+        [
+            w.headline.p10,
+            w.headline.p25,
+            w.headline.p50,
+            w.headline.p75,
+            w.headline.p90
+        ],
+        [dec!(65), dec!(65.33), dec!(73.33), dec!(73.67), dec!(81.67)]
+    );
+    let last_winning = &o.months[11];
+    assert!(close(last_winning.p_qualified_any, 0.7));
+    // W+12: the wins are a year old; only certifications are left (40 or 32).
+    let aged = &o.months[12];
+    assert!(close(aged.p_qualified_any, 0.0));
+    assert!(close(aged.p_first_qualified_by, 0.7));
+    assert_eq!(aged.headline.p10, dec!(32));
+    assert_eq!(aged.headline.p50, dec!(40));
+    // Could enrol while a qualified month is within the enrolment window.
+    assert!(close(aged.p_could_enrol, 0.7));
+}
+
+#[test]
+fn renewal_odds_follow_the_enrolment_anniversaries() {
+    // Enrolled 2026-04: anniversaries 2027-04 and 2028-04. The first renews when a month
+    // of its window qualified (.7); after that renewal the second window holds
+    // 2027-05 ..= 2027-12, qualified in the same outcomes, so it renews with .7 too.
+    let o = odds_of(
+        &three_events(16, "enrolled = \"2026-04\""),
+        Sampling::default(),
+    );
+    let renewals: Vec<(String, f64)> = o
+        .anniversaries
+        .iter()
+        .map(|a| (a.month.to_string(), a.p_renew))
+        .collect();
+    assert_eq!(renewals.len(), 2);
+    assert_eq!(renewals[0].0, "2027-04");
+    assert_eq!(renewals[1].0, "2028-04");
+    assert!(close(renewals[0].1, 0.7) && close(renewals[1].1, 0.7));
+}
+
+#[test]
+fn an_uncertain_change_to_an_uncertain_win_counts_only_when_the_win_happens_and_the_change_does_not()
+ {
+    // Eve (50%) loses every seat in W with 50%: she counts with .5 x .5 = .25. Dev is
+    // certain (40), so k = 3 + Eve: 65 or 73.33, qualified with .25.
+    let toml = partner(13, "", "", &win("Eve", "0.5"))
+        + "[[changes]]\ntenant = \"Eve\"\nmonth = \"2027-01\"\nseats = 0\nactive = 0\nprobability = 0.5\n";
+    let o = odds_of(&toml, Sampling::default());
+    assert_eq!(o.outcomes, 4);
+    assert!(close(o.months[0].p_qualified_any, 0.25));
+    assert_eq!(o.months[0].headline.p50, dec!(65));
+    assert_eq!(o.months[0].headline.p90, dec!(73.33));
+}
+
+#[test]
+fn an_uncertain_change_to_every_tenant_is_one_event() {
+    // Every tenant loses its seats in W with 30% (then only Dev's 40 points are left);
+    // otherwise k = 4 with Dev: 73.33, qualified. So qualified with .7.
+    let toml = partner(13, "", "", &win("Eve", "1"))
+        + "[[changes]]\ntenant = \"*\"\nmonth = \"2027-01\"\nseats = 0\nactive = 0\nprobability = 0.3\n";
+    let o = odds_of(&toml, Sampling::default());
+    assert_eq!(o.outcomes, 2);
+    assert!(close(o.months[0].p_qualified_any, 0.7));
+    assert_eq!(o.months[0].headline.p10, dec!(40));
+    assert_eq!(o.months[0].headline.p50, dec!(73.33));
+}
+
+#[test]
+fn probability_one_is_certainty_and_zero_is_absence() {
+    // All certain: one outcome, which is `run`'s projection.
+    let certain = partner(13, "", ", probability = 1", &win("Eve", "1.0"));
+    let o = odds_of(&certain, Sampling::default());
+    assert_eq!(o.outcomes, 1);
+    let run = project(&certain);
+    for (m, r) in o.months.iter().zip(&run.months) {
+        assert_eq!(m.month, r.month);
+        let p = if r.qualified { 1.0 } else { 0.0 };
+        assert!(close(m.p_qualified_any, p), "{}", m.month);
+        assert_eq!(m.headline.p10, r.headline());
+        assert_eq!(m.headline.p90, r.headline());
+    }
+    // Probability 0: as if the win and the certification were not written at all.
+    let never = partner(13, "", ", probability = 0", &win("Eve", "0"));
+    let dev = "[[people]]\nname = \"Dev\"\ncerts = [{ cert = \"SC-100\", passed = \"2023-01\" }]\n";
+    let without = partner(13, "", "", "").replace(dev, "");
+    assert!(!without.contains("Dev"));
+    let (a, b) = (
+        odds_of(&never, Sampling::default()),
+        odds_of(&without, Sampling::default()),
+    );
+    assert_eq!(a.outcomes, 1);
+    assert_eq!(a.events.len(), 2, "the impossible events are listed");
+    assert_eq!(a.months, b.months);
+    let run = project(&without);
+    assert_eq!(a.months[0].headline.p50, run.months[0].headline());
+    // Three wins without Dev: 32 + 25.
+    assert_eq!(a.months[0].headline.p50, dec!(57));
+}
+
+/// Twelve uncertain events: eight wins in the first eight months (with one certain win)
+/// and four step-3 certifications.
+fn twelve_events() -> String {
+    let mut wins = String::new();
+    for (i, p) in ["0.3", "0.5", "0.7", "0.9", "0.4", "0.6", "0.2", "0.8"]
+        .iter()
+        .enumerate()
+    {
+        wins.push_str(
+            &win(&format!("Maybe {i}"), p).replace("2027-01", &format!("2027-0{}", i + 1)),
+        );
+    }
+    let mut toml = partner(18, "", ", probability = 0.5", &wins).replace("count = 3", "count = 1");
+    for (name, p) in [("Gus", "0.5"), ("Hal", "0.3"), ("Ida", "0.7")] {
+        toml.push_str(&format!(
+            "[[people]]\nname = \"{name}\"\ncerts = [{{ cert = \"SC-300\", passed = \"2027-03\", probability = {p} }}]\n"
+        ));
+    }
+    toml
+}
+
+#[test]
+fn sampled_estimates_are_within_four_standard_errors_of_the_exact_odds() {
+    let toml = twelve_events();
+    let exact = odds_of(&toml, Sampling::default());
+    assert_eq!(exact.method, Method::Exact);
+    assert_eq!(exact.outcomes, 1 << 12);
+    let sampled = odds_of(
+        &toml,
+        Sampling {
+            draws: 4000,
+            seed: 7,
+            always: true,
+        },
+    );
+    assert_eq!(
+        sampled.method,
+        Method::Sampled {
+            draws: 4000,
+            seed: 7
+        }
+    );
+    let mut compared = 0;
+    for (e, s) in exact.months.iter().zip(&sampled.months) {
+        let pairs = [
+            (e.p_qualified[1], s.p_qualified[1]),
+            (e.p_qualified_any, s.p_qualified_any),
+            (e.p_first_qualified_by, s.p_first_qualified_by),
+            (e.p_could_enrol, s.p_could_enrol),
+        ];
+        for (p, estimate) in pairs {
+            let se = (p * (1.0 - p) / 4000.0).sqrt();
+            assert!(
+                (estimate - p).abs() <= 4.0 * se + 1e-12,
+                "{}: exact {p}, sampled {estimate}, standard error {se}",
+                e.month
+            );
+            if p > 0.05 && p < 0.95 {
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 10, "the case has odds worth estimating");
+}
+
+#[test]
+fn the_same_seed_gives_byte_identical_output_on_any_thread_count() {
+    let dir = folder(&[("plan.toml", &twelve_events())]);
+    let plan = dir.path().join("plan.toml");
+    for args in [
+        vec!["--format", "json"],
+        vec!["--format", "csv"],
+        vec![
+            "--format", "json", "--sample", "--draws", "3000", "--seed", "42",
+        ],
+        vec!["--sample", "--draws", "3000", "--seed", "42"],
+    ] {
+        let outputs: Vec<String> = ["1", "2", "8"]
+            .iter()
+            .map(|threads| {
+                stdout(
+                    pcsim()
+                        .env("RAYON_NUM_THREADS", threads)
+                        .arg("odds")
+                        .arg(&plan)
+                        .args(&args),
+                )
+            })
+            .collect();
+        assert_eq!(outputs[0], outputs[1], "{args:?}");
+        assert_eq!(outputs[0], outputs[2], "{args:?}");
+    }
+    // Another seed draws other outcomes.
+    let other = stdout(pcsim().arg("odds").arg(&plan).args([
+        "--format", "json", "--sample", "--draws", "3000", "--seed", "43",
+    ]));
+    let first = stdout(pcsim().arg("odds").arg(&plan).args([
+        "--format", "json", "--sample", "--draws", "3000", "--seed", "42",
+    ]));
+    assert_ne!(other, first);
+}
+
+#[test]
+fn json_has_the_fields_planning_md_promises() {
+    let dir = folder(&[("plan.toml", &three_events(13, ""))]);
+    let text = stdout(
+        pcsim()
+            .arg("odds")
+            .arg(dir.path().join("plan.toml"))
+            .args(["--format", "json"]),
+    );
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["scenario"], "Partner");
+    assert_eq!(v["method"], "exact");
+    assert_eq!(v["outcomes"], 8);
+    let w = &v["months"][0];
+    assert_eq!(w["month"], "2027-01");
+    assert_eq!(w["p_qualified"]["smb"].as_f64(), Some(0.7));
+    assert_eq!(w["p_qualified"]["any"].as_f64(), Some(0.7));
+    assert_eq!(w["p_qualified"]["enterprise"].as_f64(), Some(0.0));
+    assert_eq!(w["headline"]["p10"].as_f64(), Some(65.0));
+    assert_eq!(w["headline"]["p50"].as_f64(), Some(73.33));
+    assert_eq!(w["headline"]["p90"].as_f64(), Some(81.67));
+    assert_eq!(v["p_first_qualified_by"][0]["month"], "2027-01");
+    assert_eq!(v["p_first_qualified_by"][0]["p"].as_f64(), Some(0.7));
+    assert_eq!(v["events"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn more_than_sixteen_uncertain_events_are_sampled_with_a_standard_error() {
+    let mut wins = String::new();
+    for i in 0..17 {
+        wins.push_str(&win(&format!("Maybe {i}"), "0.5"));
+    }
+    let dir = folder(&[("plan.toml", &partner(13, "", "", &wins))]);
+    let plan = dir.path().join("plan.toml");
+    let text = stdout(pcsim().arg("odds").arg(&plan).args(["--draws", "500"]));
+    assert!(
+        text.contains("estimated from 500 random draws (seed 0) over 17 uncertain events"),
+        "{text}"
+    );
+    let json = stdout(
+        pcsim()
+            .arg("odds")
+            .arg(&plan)
+            .args(["--draws", "500", "--format", "json"]),
+    );
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["method"], "sampled");
+    assert_eq!(v["draws"], 500);
+    let p = v["months"][0]["p_qualified"]["any"].as_f64().unwrap();
+    let se = v["months"][0]["standard_error"]["any"].as_f64().unwrap();
+    assert!((se - (p * (1.0 - p) / 500.0).sqrt()).abs() < 1e-6);
+}
+
+#[test]
+fn a_certain_scenario_has_certain_odds() {
+    let o = odds_of(&partner(13, "", "", ""), Sampling::default());
+    assert_eq!(o.outcomes, 1);
+    assert!(o.events.is_empty());
+    // Three wins and Dev: 40 + 25 = 65 in W ..= W+11, then 40. Never qualified.
+    assert!(o.months.iter().all(|m| m.p_qualified_any == 0.0));
+    assert_eq!(o.months[0].headline.p10, dec!(65));
+    assert_eq!(o.months[12].headline.p90, dec!(40));
+}
