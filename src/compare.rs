@@ -42,6 +42,8 @@ pub struct PlanFigures {
     pub score_at_end: Decimal,
     /// The metric holding the better path's total down at `end_month`.
     pub weakest: Weakest,
+    /// Planned events that may not happen, assumed to happen here.
+    pub uncertain_events: usize,
     /// Differences against the baseline; `None` for the baseline itself.
     pub vs_baseline: Option<Deltas>,
 }
@@ -169,6 +171,7 @@ fn figures(scenario: &Scenario, p: &Projection, window: Option<(Month, Month)>) 
         end_month: end.month,
         score_at_end: end.headline(),
         weakest: weakest(scenario, end),
+        uncertain_events: p.uncertain_events,
         vs_baseline: None,
     }
 }

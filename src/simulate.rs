@@ -55,6 +55,9 @@ pub struct Projection {
     /// Months just before `start`, scored so that the enrolment window can look back.
     pub lookback: Vec<MonthScore>,
     pub summary: Summary,
+    /// Planned events with a probability strictly between 0 and 1, which this projection
+    /// assumes all happen (`pcsim odds` weighs them).
+    pub uncertain_events: usize,
 }
 
 /// The ruleset's words and numbers that a report repeats.
@@ -340,6 +343,7 @@ pub fn project_sharing(scenario: &Scenario, facts: &Facts, bases: &Bases) -> Pro
         months: months.to_vec(),
         lookback: lookback.to_vec(),
         summary,
+        uncertain_events: crate::odds::uncertain_events(scenario),
     }
 }
 

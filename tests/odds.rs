@@ -349,3 +349,29 @@ fn a_certain_scenario_has_certain_odds() {
     assert_eq!(o.months[0].headline.p10, dec!(65));
     assert_eq!(o.months[12].headline.p90, dec!(40));
 }
+
+#[test]
+fn run_and_compare_say_when_they_assume_uncertain_events_happen() {
+    // smb-push.toml: 8 wins, 3 certifications with a probability below 1.
+    let table = stdout(pcsim().args(["run", "scenarios/smb-push.toml"]));
+    assert!(
+        table.contains("assumes every planned event happens, though 11 have a probability below 1: `pcsim odds`"),
+        "{table}"
+    );
+    let json: Value = serde_json::from_str(&stdout(pcsim().args([
+        "run",
+        "scenarios/smb-push.toml",
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(json["uncertain_events"], 11);
+    let certain = stdout(pcsim().args(["run", "scenarios/baseline.toml"]));
+    assert!(!certain.contains("pcsim odds"));
+    let compared = stdout(pcsim().args([
+        "compare",
+        "scenarios/baseline.toml",
+        "scenarios/smb-push.toml",
+    ]));
+    assert!(compared.contains("11 (see pcsim odds)"), "{compared}");
+}

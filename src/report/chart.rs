@@ -517,8 +517,13 @@ pub fn projection_chart(p: &Projection, size: Size) -> Result<Chart, Failure> {
             &head,
             &format!("{}: partner capability score", p.scenario),
             &format!(
-                "{}, {first} to {end}, ruleset: {}",
-                p.terms.designation, p.ruleset
+                "{}, {first} to {end}, ruleset: {}{}",
+                p.terms.designation,
+                p.ruleset,
+                match p.uncertain_events {
+                    0 => String::new(),
+                    n => format!(" · assumes all {n} uncertain events happen"),
+                }
             ),
             s,
         )?;

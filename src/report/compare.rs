@@ -114,6 +114,15 @@ fn table(c: &Comparison, names: &[String; 2]) -> String {
             w.max_points.normalize()
         )
     }));
+    if c.plans.iter().any(|p| p.uncertain_events > 0) {
+        t.add_row(row(
+            "Uncertain events, assumed to happen".into(),
+            &|p| match p.uncertain_events {
+                0 => "none".to_string(),
+                n => format!("{n} (see pcsim odds)"),
+            },
+        ));
+    }
     let note = match c.window {
         Some((a, b)) => format!(
             "Months qualified and the score at the end are taken over {a} to {b}, the months every plan covers;\n\
@@ -172,6 +181,7 @@ fn to_json(c: &Comparison) -> Value {
                     "points": number(p.weakest.points),
                     "max_points": number(p.weakest.max_points),
                 },
+                "uncertain_events": p.uncertain_events,
                 "vs_baseline": vs,
             })
         })
@@ -204,6 +214,7 @@ fn csv(c: &Comparison) -> String {
         "vs_baseline_first_qualified_any_months_sooner",
         "vs_baseline_months_qualified",
         "vs_baseline_score_points",
+        "uncertain_events",
     ];
     w.write_record(header).expect("writing to memory");
     let m = |m: Option<Month>| m.map_or(String::new(), |m| m.to_string());
@@ -240,6 +251,7 @@ fn csv(c: &Comparison) -> String {
             sooner,
             months,
             points,
+            p.uncertain_events.to_string(),
         ])
         .expect("writing to memory");
     }

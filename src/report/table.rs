@@ -76,9 +76,26 @@ impl Report for Table {
             p.ruleset
         );
         let _ = writeln!(out, "{grid}");
+        if let Some(note) = assumption(p.uncertain_events) {
+            let _ = writeln!(out, "{note}");
+        }
         out.push_str(&summary_text(p));
         out
     }
+}
+
+/// What a deterministic projection assumes when some planned events may not happen.
+pub fn assumption(uncertain: usize) -> Option<String> {
+    (uncertain > 0).then(|| {
+        format!(
+            "This projection assumes every planned event happens, though {} a probability below 1: `pcsim odds` gives the odds.",
+            if uncertain == 1 {
+                "1 has".to_string()
+            } else {
+                format!("{uncertain} have")
+            }
+        )
+    })
 }
 
 /// "the month or the 5 before it"
