@@ -13,7 +13,7 @@ use crate::explain::explain;
 use crate::facts::Facts;
 use crate::month::Month;
 use crate::output::write_atomic;
-use crate::report::chart::{Size, comparison_chart, projection_chart};
+use crate::report::chart::{Size, comparison_chart, odds_chart, projection_chart};
 use crate::report::{Format, check_report, count};
 use crate::rules::{BUILT_IN, PathId, Ruleset};
 use crate::scenario::history::ReadProgress;
@@ -218,6 +218,12 @@ pub enum Command {
         /// Sample even when every outcome could be scored (to check an estimate)
         #[arg(long)]
         sample: bool,
+        /// Also draw a fan chart of the headline score and the odds of qualifying (PNG)
+        #[arg(long, value_name = "PNG")]
+        chart: Option<PathBuf>,
+        /// Chart size in pixels
+        #[arg(long, value_name = "WxH", default_value = "1600x900")]
+        size: Size,
         /// Output format
         #[arg(long, short, value_enum, default_value_t = Format::Table)]
         format: Format,
@@ -392,6 +398,8 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             draws,
             seed,
             sample,
+            chart,
+            size,
             format,
             rules,
             output,
@@ -405,6 +413,13 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             };
             let odds = crate::odds::odds(&scenario, sampling)?;
             drop(progress);
+            if let Some(png) = chart {
+                let drawn = odds_chart(&odds, size).map_err(|reason| Error::Write {
+                    path: png.clone(),
+                    reason,
+                })?;
+                write_atomic(&png, &drawn.png, &scenario.inputs)?;
+            }
             let text = crate::report::odds::render(&odds, format);
             if let Some(out) = output {
                 return write_atomic(&out, text.as_bytes(), &scenario.inputs);

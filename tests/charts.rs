@@ -13,7 +13,7 @@ fn bundled(name: &str) -> Projection {
 }
 
 /// The qualifying line is drawn at its reported row, across the plot, at 70 of the axis.
-fn assert_qualifying_line(chart: &Chart, threshold: f64) {
+pub fn assert_qualifying_line(chart: &Chart, threshold: f64) {
     let (y, x0, x1) = chart.qualifying_line;
     let (zero, top_value, top) = chart.score_axis;
     let expected = zero as f64 - (zero - top) as f64 * threshold / top_value;

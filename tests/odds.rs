@@ -375,3 +375,43 @@ fn run_and_compare_say_when_they_assume_uncertain_events_happen() {
     ]));
     assert!(compared.contains("11 (see pcsim odds)"), "{compared}");
 }
+
+#[test]
+fn the_fan_chart_shades_the_bands_where_the_percentiles_put_them() {
+    use pcsim::report::chart::{Size, odds_chart};
+    let o = odds_of(&three_events(14, ""), Sampling::default());
+    let chart = odds_chart(&o, Size::default()).unwrap();
+    crate::charts::assert_qualifying_line(&chart, 70.0);
+    let (_, x0, x1) = chart.qualifying_line;
+    let (zero, top_value, top) = chart.score_axis;
+    let n = o.months.len() as f64;
+    let x = |k: f64| (x0 as f64 + (k + 0.5) / n * (x1 - x0) as f64).round() as u32;
+    let y = |points: f64| (zero as f64 - (zero - top) as f64 * points / top_value).round() as u32;
+    // Orange (E6 9F 00) over white at 22% and at 50%, worked out by hand.
+    let (outer, inner) = ([250, 234, 199], [243, 207, 128]);
+    // Months 2 and 3: P10 65, P25 65.33, P75 73.67, P90 81.67; the median is 73.33.
+    // (Between the two months, clear of the grid line at each month.)
+    let k = 2.3;
+    assert_eq!(chart.pixel(x(k), y(78.0)), outer, "between P75 and P90");
+    assert_eq!(chart.pixel(x(k), y(67.0)), inner, "between P25 and P75");
+    for (points, place) in [(85.0, "above P90"), (60.0, "below P10")] {
+        let p = chart.pixel(x(k), y(points));
+        assert!(p != outer && p != inner, "{place}: {p:?}");
+    }
+    // Months 12 and 13: 32 (.4) or 40 (.6): P10 and P25 at 32, P75 and P90 at 40.
+    assert_eq!(chart.pixel(x(12.3), y(36.0)), inner);
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("odds.png");
+    let plan = dir.path().join("plan.toml");
+    std::fs::write(&plan, three_events(13, "")).unwrap();
+    stdout(
+        pcsim()
+            .arg("odds")
+            .arg(&plan)
+            .arg("--chart")
+            .arg(&png)
+            .args(["--size", "1280x720"]),
+    );
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+}

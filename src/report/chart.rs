@@ -15,6 +15,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use crate::month::Month;
+use crate::odds::{Method, Odds, Percentiles};
 use crate::rules::PathId;
 use crate::score::Metric;
 use crate::simulate::{DesignationStep, MonthScore, Projection};
@@ -200,6 +201,7 @@ fn month_axes<'a, 'b>(
     months: usize,
     y_labels: usize,
     below: f64,
+    y_desc: &str,
     s: &Scale,
 ) -> Result<Axes<'a, 'b>, Failure> {
     let mut chart = ChartBuilder::on(area)
@@ -217,7 +219,7 @@ fn month_axes<'a, 'b>(
         .bold_line_style(GRID)
         .x_labels(months.min(12))
         .x_label_formatter(&|x| month_label(first, *x))
-        .y_desc("points")
+        .y_desc(y_desc)
         .y_labels(y_labels)
         .y_label_formatter(&|y| format!("{y:.0}"))
         .label_style(s.font(20.0))
@@ -556,7 +558,7 @@ pub fn projection_chart(p: &Projection, size: Size) -> Result<Chart, Failure> {
 
         let events = designation_marks(p);
         let below = if events.is_empty() { 0.0 } else { EVENT_ROW };
-        let mut chart = month_axes(&top, first, n, 6, below, s)?;
+        let mut chart = month_axes(&top, first, n, 6, below, "points", s)?;
         for (a, b) in &p.summary.enrolment_windows {
             let (x0, x1) = (a.since(first) as f64 - 0.5, b.since(first) as f64 + 0.5);
             chart
@@ -631,7 +633,7 @@ pub fn projection_chart(p: &Projection, size: Size) -> Result<Chart, Failure> {
             boxed: true,
         }));
         legend(&legend_row, &keys, s)?;
-        let mut chart = month_axes(&bars, first, n, 5, 0.0, s)?;
+        let mut chart = month_axes(&bars, first, n, 5, 0.0, "points", s)?;
         for (k, m) in p.months.iter().enumerate() {
             let mut base = 0.0;
             for metric in Metric::ALL {
@@ -696,7 +698,7 @@ pub fn comparison_chart(plans: &[&Projection], size: Size) -> Result<Chart, Fail
         });
         legend(&keys, &entries, s)?;
 
-        let mut chart = month_axes(&body, first, n, 6, 0.0, s)?;
+        let mut chart = month_axes(&body, first, n, 6, 0.0, "points", s)?;
         let placement = qualifying_line(&mut chart, threshold, s)?;
         for (i, p) in plans.iter().enumerate() {
             let colour = PLAN_COLOURS[i % PLAN_COLOURS.len()];
@@ -725,6 +727,139 @@ pub fn comparison_chart(plans: &[&Projection], size: Size) -> Result<Chart, Fail
                 )?;
             }
         }
+        Ok(placement)
+    })
+}
+
+/// `[0, 1]` of `colour` laid over white, for shading under lines.
+fn tint(colour: RGBColor, alpha: f64) -> RGBColor {
+    let mix = |c: u8| (255.0 - (255.0 - c as f64) * alpha).round() as u8;
+    RGBColor(mix(colour.0), mix(colour.1), mix(colour.2))
+}
+
+/// `pcsim odds --chart`: a fan of the headline score (P10 to P90 and P25 to P75 shaded,
+/// the median as a line) with the qualifying line; below, the probability of qualifying
+/// in each month (bars) and of having qualified by then (a line).
+pub fn odds_chart(o: &Odds, size: Size) -> Result<Chart, Failure> {
+    let Some(first) = o.months.first().map(|m| m.month) else {
+        return Err("no months to draw".into());
+    };
+    let n = o.months.len();
+    let last = o.months[n - 1].month;
+    let threshold = points(o.qualifying_total);
+    let (outer, inner) = (tint(ORANGE, 0.22), tint(ORANGE, 0.5));
+    let how = match o.method {
+        Method::Exact => format!("exact over all {} outcomes", o.outcomes),
+        Method::Sampled { draws, seed } => format!("estimated from {draws} draws (seed {seed})"),
+    };
+    render(size, |root, s| {
+        let (head, rest) = root.split_vertically(s.px(100.0));
+        let (keys, rest) = rest.split_vertically(s.px(44.0));
+        let (top, bottom) = rest.split_vertically((rest.dim_in_pixel().1 as f64 * 0.58) as i32);
+        caption(
+            &head,
+            &format!("{}: how likely", o.scenario),
+            &format!("headline score (the better path), {first} to {last}, {how}"),
+            s,
+        )?;
+        legend(
+            &keys,
+            &[
+                Key {
+                    colour: outer,
+                    label: "P10 to P90".into(),
+                    boxed: true,
+                },
+                Key {
+                    colour: inner,
+                    label: "P25 to P75".into(),
+                    boxed: true,
+                },
+                Key {
+                    colour: ORANGE,
+                    label: "median".into(),
+                    boxed: false,
+                },
+                Key {
+                    colour: LINE,
+                    label: format!("{} points: qualifies", o.qualifying_total.normalize()),
+                    boxed: false,
+                },
+            ],
+            s,
+        )?;
+        let mut chart = month_axes(&top, first, n, 6, 0.0, "points", s)?;
+        let band = |lo: fn(&Percentiles) -> Decimal, hi: fn(&Percentiles) -> Decimal| {
+            let upper = o
+                .months
+                .iter()
+                .enumerate()
+                .map(|(k, m)| (k as f64, points(hi(&m.headline))));
+            let lower = o
+                .months
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(k, m)| (k as f64, points(lo(&m.headline))));
+            upper.chain(lower).collect::<Vec<(f64, f64)>>()
+        };
+        chart
+            .draw_series([Polygon::new(band(|p| p.p10, |p| p.p90), outer.filled())])
+            .map_err(fail)?;
+        chart
+            .draw_series([Polygon::new(band(|p| p.p25, |p| p.p75), inner.filled())])
+            .map_err(fail)?;
+        let placement = qualifying_line(&mut chart, threshold, s)?;
+        chart
+            .draw_series(LineSeries::new(
+                o.months
+                    .iter()
+                    .enumerate()
+                    .map(|(k, m)| (k as f64, points(m.headline.p50))),
+                ORANGE.stroke_width(s.px(5.0) as u32),
+            ))
+            .map_err(fail)?;
+
+        let (legend_row, bars) = bottom.split_vertically(s.px(44.0));
+        legend(
+            &legend_row,
+            &[
+                Key {
+                    colour: GREEN,
+                    label: "P(qualified) in the month".into(),
+                    boxed: true,
+                },
+                Key {
+                    colour: BLUE,
+                    label: "P(qualified at least once by then)".into(),
+                    boxed: false,
+                },
+            ],
+            s,
+        )?;
+        let mut chart = month_axes(&bars, first, n, 5, 0.0, "percent", s)?;
+        for (k, m) in o.months.iter().enumerate() {
+            let h = m.p_qualified_any * 100.0;
+            if h > 0.0 {
+                let x = k as f64;
+                chart
+                    .draw_series([Rectangle::new(
+                        [(x - 0.38, 0.0), (x + 0.38, h)],
+                        GREEN.filled(),
+                    )])
+                    .map_err(fail)?;
+            }
+        }
+        // A step per month: the chance holds for the whole month.
+        chart
+            .draw_series(LineSeries::new(
+                o.months.iter().enumerate().flat_map(|(k, m)| {
+                    let p = m.p_first_qualified_by * 100.0;
+                    [(k as f64 - 0.5, p), (k as f64 + 0.5, p)]
+                }),
+                BLUE.stroke_width(s.px(4.0) as u32),
+            ))
+            .map_err(fail)?;
         Ok(placement)
     })
 }
