@@ -13,7 +13,7 @@ use crate::explain::explain;
 use crate::facts::Facts;
 use crate::month::Month;
 use crate::output::write_atomic;
-use crate::report::chart::{Size, comparison_chart, odds_chart, projection_chart};
+use crate::report::chart::{Size, comparison_chart_with_odds, odds_chart, projection_chart};
 use crate::report::{Format, check_report, count};
 use crate::rules::{BUILT_IN, PathId, Ruleset};
 use crate::scenario::history::ReadProgress;
@@ -166,6 +166,16 @@ pub enum Command {
         /// Also draw every plan's headline score on one PNG chart
         #[arg(long, value_name = "PNG")]
         chart: Option<PathBuf>,
+        /// Also weigh each plan's uncertain events: the chance of having qualified by each
+        /// month, side by side (and on the chart)
+        #[arg(long)]
+        odds: bool,
+        /// Draws per plan with more than 16 uncertain events (with --odds)
+        #[arg(long, value_name = "N", default_value_t = crate::odds::DEFAULT_DRAWS)]
+        draws: u32,
+        /// Seed of the draws (with --odds)
+        #[arg(long, value_name = "S", default_value_t = 0)]
+        seed: u64,
         /// Chart size in pixels
         #[arg(long, value_name = "WxH", default_value = "1600x900")]
         size: Size,
@@ -316,6 +326,9 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             rules,
             output,
             chart,
+            odds,
+            draws,
+            seed,
             size,
         } => {
             let imports = Imports::default();
@@ -324,21 +337,42 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
                 imports.progress.clone(),
             );
             let plans = load_plans(&files, rules.as_deref(), &imports)?;
+            let odds = if odds {
+                progress.stage("Weighing each plan's uncertain events".into());
+                let bases = crate::simulate::Bases::default();
+                let sampling = crate::odds::Sampling {
+                    draws,
+                    seed,
+                    always: false,
+                };
+                Some(
+                    plans
+                        .iter()
+                        .map(|(s, _)| crate::odds::odds_sharing(s, sampling, &bases))
+                        .collect::<Result<Vec<_>>>()?,
+                )
+            } else {
+                None
+            };
             drop(progress);
             let pairs: Vec<(&Scenario, &Projection)> = plans.iter().map(|(s, p)| (s, p)).collect();
             let comparison = compare(&pairs);
             let inputs: Vec<PathBuf> = plans.iter().flat_map(|(s, _)| s.inputs.clone()).collect();
             if let Some(png) = chart {
                 let projections: Vec<&Projection> = plans.iter().map(|(_, p)| p).collect();
-                let drawn =
-                    comparison_chart(&projections, size).map_err(|reason| Error::Write {
+                let drawn = comparison_chart_with_odds(&projections, odds.as_deref(), size)
+                    .map_err(|reason| Error::Write {
                         path: png.clone(),
                         reason,
                     })?;
                 write_atomic(&png, &drawn.png, &inputs)?;
             }
-            let text =
-                crate::report::compare::render(&comparison, format, &plans[0].1.terms.path_names);
+            let text = crate::report::compare::render(
+                &comparison,
+                format,
+                &plans[0].1.terms.path_names,
+                odds.as_deref(),
+            );
             if let Some(out) = output {
                 return write_atomic(&out, text.as_bytes(), &inputs);
             }

@@ -415,3 +415,73 @@ fn the_fan_chart_shades_the_bands_where_the_percentiles_put_them() {
     let bytes = std::fs::read(&png).unwrap();
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
 }
+
+#[test]
+fn compare_with_odds_shows_each_plans_chance_side_by_side() {
+    // The certain partner never qualifies (65 at best); the three-event plan has qualified
+    // by W with .7 (worked out above).
+    let dir = folder(&[
+        ("certain.toml", &partner(13, "", "", "")),
+        (
+            "maybe.toml",
+            &three_events(13, "").replace("name = \"Partner\"", "name = \"Maybe\""),
+        ),
+    ]);
+    let files = [
+        dir.path().join("certain.toml"),
+        dir.path().join("maybe.toml"),
+    ];
+    let json: Value = serde_json::from_str(&stdout(
+        pcsim()
+            .arg("compare")
+            .args(&files)
+            .args(["--odds", "--format", "json"]),
+    ))
+    .unwrap();
+    let plans = json["plans"].as_array().unwrap();
+    assert_eq!(plans[0]["odds"]["p_qualified_by_end"].as_f64(), Some(0.0));
+    assert_eq!(plans[1]["odds"]["p_qualified_by_end"].as_f64(), Some(0.7));
+    assert_eq!(plans[1]["odds"]["method"], "exact");
+    assert_eq!(plans[1]["odds"]["outcomes"], 8);
+    assert_eq!(
+        plans[1]["odds"]["p_first_qualified_by"][0]["p"].as_f64(),
+        Some(0.7)
+    );
+    assert_eq!(plans[1]["uncertain_events"], 3);
+
+    let table = stdout(pcsim().arg("compare").args(&files).arg("--odds"));
+    let w = table
+        .lines()
+        .find(|l| l.starts_with("│ 2027-01"))
+        .expect("a row for W");
+    assert!(
+        w.contains("┆ 0.0% · 0.0%") && w.contains("┆ 70.0% · 70.0%"),
+        "{w}"
+    );
+    let csv = stdout(
+        pcsim()
+            .arg("compare")
+            .args(&files)
+            .args(["--odds", "--format", "csv"]),
+    );
+    let mut lines = csv.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .ends_with(",uncertain_events,p_qualified_by_end")
+    );
+    assert!(lines.next().unwrap().ends_with(",0,0"));
+    assert!(lines.next().unwrap().ends_with(",3,0.7"));
+
+    let png = dir.path().join("compare.png");
+    stdout(
+        pcsim()
+            .arg("compare")
+            .args(&files)
+            .arg("--odds")
+            .arg("--chart")
+            .arg(&png),
+    );
+    assert_eq!(&std::fs::read(&png).unwrap()[..4], b"\x89PNG");
+}

@@ -657,6 +657,16 @@ pub fn projection_chart(p: &Projection, size: Size) -> Result<Chart, Failure> {
 /// `pcsim compare --chart`: every plan's headline score (the better path each month) on
 /// calendar months, the qualifying line, and each plan's first crossing labelled.
 pub fn comparison_chart(plans: &[&Projection], size: Size) -> Result<Chart, Failure> {
+    comparison_chart_with_odds(plans, None, size)
+}
+
+/// [`comparison_chart`], with each plan's chance of qualifying in each month in a panel
+/// below when `odds` (one per plan, in order) are given.
+pub fn comparison_chart_with_odds(
+    plans: &[&Projection],
+    odds: Option<&[Odds]>,
+    size: Size,
+) -> Result<Chart, Failure> {
     let first = plans
         .iter()
         .map(|p| p.start)
@@ -672,6 +682,13 @@ pub fn comparison_chart(plans: &[&Projection], size: Size) -> Result<Chart, Fail
     render(size, |root, s| {
         let (head, rest) = root.split_vertically(s.px(100.0));
         let (keys, body) = rest.split_vertically(s.px(44.0));
+        let (body, below) = match odds {
+            Some(_) => {
+                let (a, b) = body.split_vertically((body.dim_in_pixel().1 as f64 * 0.6) as i32);
+                (a, Some(b))
+            }
+            None => (body, None),
+        };
         let names: Vec<&str> = plans.iter().map(|p| p.scenario.as_str()).collect();
         caption(
             &head,
@@ -725,6 +742,29 @@ pub fn comparison_chart(plans: &[&Projection], size: Size) -> Result<Chart, Fail
                     s.font(21.0).color(&colour),
                     s,
                 )?;
+            }
+        }
+        if let (Some(odds), Some(below)) = (odds, below) {
+            let (title, panel) = below.split_vertically(s.px(40.0));
+            title
+                .draw(&Text::new(
+                    "Chance of qualifying in each month (planned events with their probabilities)",
+                    (s.px(90.0), s.px(8.0)),
+                    s.font(22.0),
+                ))
+                .map_err(fail)?;
+            let mut chart = month_axes(&panel, first, n, 5, 0.0, "percent", s)?;
+            for (i, o) in odds.iter().enumerate() {
+                let colour = PLAN_COLOURS[i % PLAN_COLOURS.len()];
+                chart
+                    .draw_series(LineSeries::new(
+                        o.months.iter().flat_map(|m| {
+                            let (k, p) = (m.month.since(first) as f64, m.p_qualified_any * 100.0);
+                            [(k - 0.5, p), (k + 0.5, p)]
+                        }),
+                        colour.stroke_width(s.px(4.0) as u32),
+                    ))
+                    .map_err(fail)?;
             }
         }
         Ok(placement)

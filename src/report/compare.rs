@@ -7,20 +7,110 @@ use super::json::{month as json_month, number};
 use super::{Format, fixed2};
 use crate::compare::{Comparison, MonthDelta, PlanFigures};
 use crate::month::Month;
+use crate::odds::{Method, Odds};
 use crate::rules::PathId;
 
 /// Renders a comparison; `path_names` label the paths (from the baseline's ruleset).
-pub fn render(c: &Comparison, format: Format, path_names: &[String; 2]) -> String {
+/// With `odds` (one per plan, in order), each plan's chance of having qualified by each
+/// month is shown too.
+pub fn render(
+    c: &Comparison,
+    format: Format,
+    path_names: &[String; 2],
+    odds: Option<&[Odds]>,
+) -> String {
     match format {
-        Format::Table => table(c, path_names),
+        Format::Table => {
+            let mut text = table(c, path_names);
+            if let Some(odds) = odds {
+                text.push_str(&odds_table(c, odds));
+            }
+            text
+        }
         Format::Json => {
+            let mut doc = to_json(c);
+            if let (Some(odds), Some(plans)) = (odds, doc["plans"].as_array_mut()) {
+                for (plan, o) in plans.iter_mut().zip(odds) {
+                    plan["odds"] = odds_json(o);
+                }
+            }
             let mut text =
-                serde_json::to_string_pretty(&to_json(c)).expect("a JSON value always serializes");
+                serde_json::to_string_pretty(&doc).expect("a JSON value always serializes");
             text.push('\n');
             text
         }
-        Format::Csv => csv(c),
+        Format::Csv => csv(c, odds),
     }
+}
+
+/// How the odds were found, in a few words.
+fn method(o: &Odds) -> String {
+    match o.method {
+        Method::Exact => format!(
+            "exact, {}",
+            super::count(o.outcomes as usize, "outcome", "outcomes")
+        ),
+        Method::Sampled { draws, seed } => format!("{draws} draws, seed {seed}"),
+    }
+}
+
+fn percent(p: f64) -> String {
+    format!("{:.1}%", (p * 1000.0).round() / 10.0)
+}
+
+/// The chance of having qualified by the end of the plan's horizon.
+fn by_end(o: &Odds) -> f64 {
+    o.months.last().map_or(0.0, |m| m.p_first_qualified_by)
+}
+
+/// Months down, plans across: the chance of having qualified at least once by then, and
+/// of qualifying in the month.
+fn odds_table(c: &Comparison, odds: &[Odds]) -> String {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED);
+    let mut header = vec!["Month".to_string()];
+    header.extend(c.plans.iter().map(|p| p.name.clone()));
+    t.set_header(header);
+    let mut months: Vec<Month> = odds
+        .iter()
+        .flat_map(|o| o.months.iter().map(|m| m.month))
+        .collect();
+    months.sort_unstable();
+    months.dedup();
+    for month in months {
+        let mut row = vec![month.to_string()];
+        row.extend(odds.iter().map(|o| {
+            o.months
+                .iter()
+                .find(|m| m.month == month)
+                .map_or(String::new(), |m| {
+                    format!(
+                        "{} · {}",
+                        percent(m.p_first_qualified_by),
+                        percent(m.p_qualified_any)
+                    )
+                })
+        }));
+        t.add_row(row);
+    }
+    let mut last = vec!["Odds found".to_string()];
+    last.extend(odds.iter().map(method));
+    t.add_row(last);
+    format!(
+        "\nOdds, with planned events happening with their probabilities. Each cell: the chance of having\nqualified at least once by the month · the chance of qualifying in the month.\n{t}\n"
+    )
+}
+
+fn odds_json(o: &Odds) -> Value {
+    json!({
+        "method": match o.method { Method::Exact => "exact", Method::Sampled { .. } => "sampled" },
+        "outcomes": o.outcomes,
+        "p_first_qualified_by": o.months.iter().map(|m| json!({
+            "month": m.month.to_string(),
+            "p": (m.p_first_qualified_by * 1e6).round() / 1e6,
+        })).collect::<Vec<_>>(),
+        "p_qualified_by_end": (by_end(o) * 1e6).round() / 1e6,
+    })
 }
 
 fn month(m: Option<Month>) -> String {
@@ -193,9 +283,9 @@ fn to_json(c: &Comparison) -> Value {
     })
 }
 
-fn csv(c: &Comparison) -> String {
+fn csv(c: &Comparison, odds: Option<&[Odds]>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let header = [
+    let mut header = vec![
         "scenario",
         "file",
         "start",
@@ -216,9 +306,12 @@ fn csv(c: &Comparison) -> String {
         "vs_baseline_score_points",
         "uncertain_events",
     ];
+    if odds.is_some() {
+        header.push("p_qualified_by_end");
+    }
     w.write_record(header).expect("writing to memory");
     let m = |m: Option<Month>| m.map_or(String::new(), |m| m.to_string());
-    for p in &c.plans {
+    for (i, p) in c.plans.iter().enumerate() {
         let (sooner, months, points) = match &p.vs_baseline {
             Some(d) => (
                 // The same values as the JSON.
@@ -232,7 +325,7 @@ fn csv(c: &Comparison) -> String {
             ),
             None => Default::default(),
         };
-        w.write_record([
+        let mut record = vec![
             p.name.clone(),
             p.file.clone(),
             p.start.to_string(),
@@ -252,8 +345,11 @@ fn csv(c: &Comparison) -> String {
             months,
             points,
             p.uncertain_events.to_string(),
-        ])
-        .expect("writing to memory");
+        ];
+        if let Some(o) = odds.and_then(|o| o.get(i)) {
+            record.push(((by_end(o) * 1e6).round() / 1e6).to_string());
+        }
+        w.write_record(record).expect("writing to memory");
     }
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8")
 }
