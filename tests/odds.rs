@@ -14,6 +14,7 @@
 
 use pcsim::odds::{Method, Odds, Sampling, odds};
 use pcsim::scenario::Scenario;
+use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde_json::Value;
 
@@ -484,4 +485,142 @@ fn compare_with_odds_shows_each_plans_chance_side_by_side() {
             .arg(&png),
     );
     assert_eq!(&std::fs::read(&png).unwrap()[..4], b"\x89PNG");
+}
+
+/// Planned events as separate blocks of TOML, so that an outcome can be written as a
+/// scenario holding only the events that happen.
+fn history_events() -> Vec<(&'static str, f64)> {
+    vec![
+        (
+            "[[tenants]]\nname = \"Maybe A\"\nsince = \"2027-02\"\nseats = 60\nactive = 40\nacr = 900\n",
+            0.5,
+        ),
+        (
+            "[[tenants]]\nname = \"Maybe B\"\nsince = \"2027-05\"\nseats = 400\nactive = 300\nacr = 2500\n",
+            0.3,
+        ),
+        (
+            "[[changes]]\ntenant = \"T000005\"\nmonth = \"2027-02\"\nseats = \"+300\"\nactive = \"+200\"\n",
+            0.6,
+        ),
+        (
+            "[[changes]]\ntenant = \"T000005\"\nmonth = \"2027-06\"\nseats = \"+50%\"\nacr = \"+40%\"\n",
+            0.5,
+        ),
+        (
+            "[[changes]]\ntenant = \"*\"\nmonth = \"2027-08\"\nactive = \"-30%\"\nacr = \"-20%\"\n",
+            0.2,
+        ),
+        (
+            "[[people]]\nname = \"New hire\"\ncerts = [{ cert = \"SC-100\", passed = \"2027-03\" }]\n",
+            0.7,
+        ),
+    ]
+}
+
+/// The probability key of an event block: on the line after its first.
+fn with_probability(block: &str, p: f64) -> String {
+    if block.starts_with("[[people]]") {
+        block.replace(" }]", &format!(", probability = {p} }}]"))
+    } else {
+        format!("{block}probability = {p}\n")
+    }
+}
+
+/// The smallest score with P(score <= s) >= q, over weighted scores.
+fn percentile(mut scored: Vec<(Decimal, f64)>, q: f64) -> Decimal {
+    scored.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut below = 0.0;
+    for (s, w) in &scored {
+        below += w;
+        if below >= q - 1e-9 {
+            return *s;
+        }
+    }
+    scored.last().unwrap().0
+}
+
+#[test]
+fn exact_odds_on_a_history_equal_every_outcome_run_on_its_own_and_weighed() {
+    use pcsim::synth::{Options, scenario_toml, write_history};
+    let options = Options::new(300, 36, 5);
+    let dir = tempfile::tempdir().unwrap();
+    write_history(
+        &options,
+        std::fs::File::create(dir.path().join("tenants.csv")).unwrap(),
+    )
+    .unwrap();
+    let base = scenario_toml(&options, "tenants.csv");
+    let events = history_events();
+    let load = |text: &str| {
+        let path = dir.path().join("plan.toml");
+        std::fs::write(&path, text).unwrap();
+        Scenario::load(&path, None).unwrap()
+    };
+    let uncertain: String = events
+        .iter()
+        .map(|(b, p)| with_probability(b, *p))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let o = odds(&load(&format!("{base}\n{uncertain}")), Sampling::default()).unwrap();
+    assert_eq!(o.outcomes, 64);
+
+    // The independent way: run each of the 64 outcomes as a scenario of its own.
+    let months = o.months.len();
+    let mut qualified = vec![[0.0; 3]; months];
+    let mut headline: Vec<Vec<(Decimal, f64)>> = vec![Vec::new(); months];
+    for outcome in 0..64u32 {
+        let mut text = base.clone();
+        let mut weight = 1.0;
+        for (i, (block, p)) in events.iter().enumerate() {
+            if outcome >> i & 1 == 1 {
+                text.push('\n');
+                text.push_str(block);
+                weight *= p;
+            } else {
+                weight *= 1.0 - p;
+            }
+        }
+        let run = pcsim::simulate::simulate(&load(&text)).unwrap();
+        for (k, m) in run.months.iter().enumerate() {
+            for (j, q) in [m.paths[0].qualified, m.paths[1].qualified, m.qualified]
+                .into_iter()
+                .enumerate()
+            {
+                if q {
+                    qualified[k][j] += weight;
+                }
+            }
+            headline[k].push((m.headline(), weight));
+        }
+    }
+    let mut varied = 0;
+    for (k, m) in o.months.iter().enumerate() {
+        assert!(close(m.p_qualified[0], qualified[k][0]), "{}", m.month);
+        assert!(close(m.p_qualified[1], qualified[k][1]), "{}", m.month);
+        assert!(close(m.p_qualified_any, qualified[k][2]), "{}", m.month);
+        let h = &headline[k];
+        let expected = [0.1, 0.25, 0.5, 0.75, 0.9].map(|q| percentile(h.clone(), q));
+        let got = [
+            m.headline.p10,
+            m.headline.p25,
+            m.headline.p50,
+            m.headline.p75,
+            m.headline.p90,
+        ];
+        assert_eq!(got, expected, "{}", m.month);
+        if expected[0] != expected[4] {
+            varied += 1;
+        }
+    }
+    assert!(
+        varied >= 10,
+        "the events move the score in most months ({varied})"
+    );
+    let uncertain_months = o
+        .months
+        .iter()
+        .filter(|m| m.p_qualified_any > 0.01 && m.p_qualified_any < 0.99)
+        .count();
+    assert!(uncertain_months >= 5, "{uncertain_months} months in doubt");
 }
