@@ -171,7 +171,7 @@ pub enum Command {
         #[arg(long)]
         odds: bool,
         /// Draws per plan with more than 16 uncertain events (with --odds)
-        #[arg(long, value_name = "N", default_value_t = crate::odds::DEFAULT_DRAWS)]
+        #[arg(long, value_name = "N", default_value_t = crate::odds::DEFAULT_DRAWS, value_parser = clap::value_parser!(u32).range(1..))]
         draws: u32,
         /// Seed of the draws (with --odds)
         #[arg(long, value_name = "S", default_value_t = 0)]
@@ -220,7 +220,7 @@ pub enum Command {
         /// The scenario TOML file
         file: PathBuf,
         /// Draws when there are more than 16 uncertain events
-        #[arg(long, value_name = "N", default_value_t = crate::odds::DEFAULT_DRAWS)]
+        #[arg(long, value_name = "N", default_value_t = crate::odds::DEFAULT_DRAWS, value_parser = clap::value_parser!(u32).range(1..))]
         draws: u32,
         /// Seed of the draws: the same seed gives the same result on any machine
         #[arg(long, value_name = "S", default_value_t = 0)]

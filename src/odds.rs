@@ -346,8 +346,12 @@ fn prepare<'a>(scenario: &'a Scenario, bases: &Bases) -> Result<Prepared<'a>> {
         .find(|(key, _)| key.len() > EVENTS_PER_TENANT_AT_MOST)
     {
         let name = scenario.tenant_name(members[0]);
+        let file = scenario
+            .files
+            .last()
+            .map_or(String::new(), |f| format!("{}: ", f.display()));
         return Err(Error::Input(format!(
-            "{} planned events with a probability below 1 touch tenant \"{name}\"; odds handle at most {EVENTS_PER_TENANT_AT_MOST} per tenant: give some of them probability 1 or merge them",
+            "{file}{} planned events with a probability below 1 touch tenant \"{name}\"; odds handle at most {EVENTS_PER_TENANT_AT_MOST} per tenant: give some of them probability 1 or merge them into one change",
             key.len()
         )));
     }

@@ -624,3 +624,64 @@ fn exact_odds_on_a_history_equal_every_outcome_run_on_its_own_and_weighed() {
         .count();
     assert!(uncertain_months >= 5, "{uncertain_months} months in doubt");
 }
+
+#[test]
+fn each_member_of_an_uncertain_group_is_won_on_its_own() {
+    // Two more wins as one group at 50%: k = 3 + Binomial(2, .5), so P(k=3) = .25,
+    // P(k=4) = .5, P(k=5) = .25. With Dev (.6) k >= 4 qualifies, without him only k = 5:
+    // .6 x .75 + .4 x .25 = .55.
+    let group = "[[tenants]]\nname = \"Extra\"\ncount = 2\nsince = \"2027-01\"\nseats = 50\nactive = 50\nprobability = 0.5\n";
+    let o = odds_of(
+        &partner(13, "", ", probability = 0.6", group),
+        Sampling::default(),
+    );
+    assert_eq!(o.outcomes, 8);
+    assert_eq!(o.events.len(), 3);
+    assert!(
+        close(o.months[0].p_qualified_any, 0.55),
+        "{}",
+        o.months[0].p_qualified_any
+    );
+}
+
+#[test]
+fn impossible_requests_are_refused_with_a_plain_message() {
+    let dir = folder(&[("plan.toml", &three_events(13, ""))]);
+    let plan = dir.path().join("plan.toml");
+    let out = pcsim()
+        .arg("odds")
+        .arg(&plan)
+        .args(["--sample", "--draws", "0"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let message = String::from_utf8(out).unwrap();
+    assert!(message.contains("'--draws <N>'"), "{message}");
+
+    // Thirteen uncertain changes to one tenant: too many ways to tally ahead.
+    let mut toml = three_events(13, "");
+    for i in 0..13 {
+        toml.push_str(&format!(
+            "[[changes]]\ntenant = \"Eve\"\nmonth = \"2027-0{}\"\nactive = \"+1\"\nprobability = 0.5\n",
+            i % 9 + 1
+        ));
+    }
+    let dir = folder(&[("plan.toml", &toml)]);
+    let out = pcsim()
+        .arg("odds")
+        .arg(dir.path().join("plan.toml"))
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let message = String::from_utf8(out).unwrap();
+    assert!(
+        message.contains(
+            "plan.toml: 14 planned events with a probability below 1 touch tenant \"Eve\""
+        ),
+        "{message}"
+    );
+}
