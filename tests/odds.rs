@@ -529,7 +529,7 @@ fn with_probability(block: &str, p: f64) -> String {
 
 /// The smallest score with P(score <= s) >= q, over weighted scores.
 fn percentile(mut scored: Vec<(Decimal, f64)>, q: f64) -> Decimal {
-    scored.sort_by(|a, b| a.0.cmp(&b.0));
+    scored.sort_by_key(|s| s.0);
     let mut below = 0.0;
     for (s, w) in &scored {
         below += w;
