@@ -310,6 +310,10 @@ pub fn read_history_counting(
     drop(all);
     let pieces: Vec<(Vec<HistoryRow>, Vec<u32>)> =
         chunks.into_iter().map(|c| (c.rows, c.ids)).collect();
+    drop(chunk_names);
+    // The file is no longer needed (the rows and names are owned): unmapped before the
+    // grouped rows are allocated, so that the two are never held at once.
+    drop(bytes);
 
     // Group rows by tenant with a counting sort (tenants are dense ids), keeping file
     // order within a tenant, then order each tenant's few rows by month.
@@ -348,9 +352,6 @@ pub fn read_history_counting(
         }
     });
     drop(pieces);
-    drop(chunk_names);
-    // The file is no longer needed: the rows and names are owned.
-    drop(bytes);
     let mut by_tenant: Vec<&mut [HistoryRow]> = Vec::with_capacity(names.len());
     let mut rest = &mut rows[..];
     for t in 0..names.len() {
