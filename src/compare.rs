@@ -43,7 +43,7 @@ pub struct PlanFigures {
     /// The metric holding the better path's total down at `end_month`.
     pub weakest: Weakest,
     /// Planned events that may not happen, assumed to happen here.
-    pub uncertain_events: usize,
+    pub assumed_events: usize,
     /// Differences against the baseline; `None` for the baseline itself.
     pub vs_baseline: Option<Deltas>,
 }
@@ -171,7 +171,7 @@ fn figures(scenario: &Scenario, p: &Projection, window: Option<(Month, Month)>) 
         end_month: end.month,
         score_at_end: end.headline(),
         weakest: weakest(scenario, end),
-        uncertain_events: p.uncertain_events,
+        assumed_events: p.assumed_events,
         vs_baseline: None,
     }
 }

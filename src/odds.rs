@@ -8,7 +8,7 @@
 //! can turn out. An outcome's tallies are the base plus one variant per group; its months
 //! are scored and its designation worked out by the same functions as `run`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -109,10 +109,10 @@ pub fn events(scenario: &Scenario) -> Vec<Event> {
     events
 }
 
-/// Whether `scenario` has any planned event that may not happen: then `run` assumes it
-/// does, and says so.
-pub fn uncertain_events(scenario: &Scenario) -> usize {
-    events(scenario).iter().filter(|e| e.is_uncertain()).count()
+/// How many planned events of `scenario` have a probability below 1 (0 included): `run`
+/// assumes they all happen, and says so.
+pub fn assumed_events(scenario: &Scenario) -> usize {
+    events(scenario).len()
 }
 
 /// The percentiles of a score that a fan chart draws.
@@ -305,7 +305,9 @@ fn prepare<'a>(scenario: &'a Scenario, bases: &Bases) -> Result<Prepared<'a>> {
         .filter(|&e| events[e].is_uncertain())
         .collect();
 
-    // Which events touch each tenant: its own existence, and the changes aimed at it.
+    // Which events may not happen on each tenant: its own existence, and the changes
+    // aimed at it. Certain absences (probability 0) count too: the tenants they touch are
+    // tallied without them, while the base below is the scenario as written.
     let mut touching: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
     let mut everyone: Vec<usize> = Vec::new();
     for (e, event) in events.iter().enumerate() {
@@ -322,22 +324,30 @@ fn prepare<'a>(scenario: &'a Scenario, bases: &Bases) -> Result<Prepared<'a>> {
             EventKind::Certification { .. } => {}
         }
     }
-    let tenants = scenario.tenant_count();
-    // Tenants grouped by the events that touch them.
+    // Tenants grouped by the uncertain events that touch them (possibly none, when only
+    // certain absences do).
+    let is_uncertain = |e: &usize| events[*e].is_uncertain();
+    let key_of = |touched: &mut dyn Iterator<Item = &usize>| -> Vec<usize> {
+        let mut key: Vec<usize> = touched.filter(|e| is_uncertain(e)).copied().collect();
+        key.sort_unstable();
+        key.dedup();
+        key
+    };
     let mut groups: BTreeMap<Vec<usize>, Vec<usize>> = BTreeMap::new();
     if everyone.is_empty() {
         for (&t, touched) in &touching {
-            let mut key = touched.clone();
-            key.sort_unstable();
-            key.dedup();
-            groups.entry(key).or_default().push(t as usize);
+            groups
+                .entry(key_of(&mut touched.iter()))
+                .or_default()
+                .push(t as usize);
         }
     } else {
-        for t in 0..tenants as u32 {
-            let mut key = everyone.clone();
-            key.extend(touching.get(&t).into_iter().flatten());
-            key.sort_unstable();
-            key.dedup();
+        for t in 0..scenario.tenant_count() as u32 {
+            let key = key_of(
+                &mut everyone
+                    .iter()
+                    .chain(touching.get(&t).into_iter().flatten()),
+            );
             groups.entry(key).or_default().push(t as usize);
         }
     }
@@ -351,54 +361,98 @@ fn prepare<'a>(scenario: &'a Scenario, bases: &Bases) -> Result<Prepared<'a>> {
             .last()
             .map_or(String::new(), |f| format!("{}: ", f.display()));
         return Err(Error::Input(format!(
-            "{file}{} planned events with a probability below 1 touch tenant \"{name}\"; odds handle at most {EVENTS_PER_TENANT_AT_MOST} per tenant: give some of them probability 1 or merge them into one change",
+            "{file}{} planned events with a probability between 0 and 1 touch tenant \"{name}\"; odds handle at most {EVENTS_PER_TENANT_AT_MOST} per tenant: give some of them probability 1 or merge them into one change",
             key.len()
         )));
     }
 
-    // For every group and every way its events turn out: the changes left out and the
-    // tenants kept.
+    // For every group and every way its events turn out: the changes left out (certain
+    // absences always) and the tenants kept.
+    let never: Vec<usize> = events
+        .iter()
+        .filter(|e| e.probability <= Decimal::ZERO)
+        .filter_map(|e| match e.kind {
+            EventKind::Change(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    let absent = |t: usize| {
+        events
+            .iter()
+            .any(|e| e.probability <= Decimal::ZERO && e.kind == EventKind::Tenant(t as u32))
+    };
     type Variant = (Vec<usize>, Vec<usize>);
-    let planned: Vec<(Vec<usize>, Vec<Variant>)> = groups
+    let planned: Vec<(Vec<usize>, Vec<usize>, Vec<Variant>)> = groups
         .into_iter()
         .map(|(key, members)| {
             let variants = (0..1usize << key.len())
                 .map(|mask| {
                     let on = |i: usize| mask >> i & 1 == 1;
-                    let left_out: Vec<usize> = key
+                    let mut left_out: Vec<usize> = key
                         .iter()
                         .enumerate()
                         .filter_map(|(i, &e)| match events[e].kind {
                             EventKind::Change(c) if !on(i) => Some(c),
                             _ => None,
                         })
+                        .chain(never.iter().copied())
                         .collect();
+                    left_out.sort_unstable();
                     let kept: Vec<usize> = members
                         .iter()
                         .copied()
                         .filter(|&t| {
-                            key.iter().enumerate().all(|(i, &e)| {
-                                on(i) || events[e].kind != EventKind::Tenant(t as u32)
-                            })
+                            !absent(t)
+                                && key.iter().enumerate().all(|(i, &e)| {
+                                    on(i) || events[e].kind != EventKind::Tenant(t as u32)
+                                })
                         })
                         .collect();
                     (left_out, kept)
                 })
                 .collect();
-            (key, variants)
+            (key, members, variants)
         })
         .collect();
-    // Facts with some changes left out, built once per set left out.
+
+    // The base: every tenant as written, less the group members.
     let (origin, last) = facts_span(scenario);
-    let mut wanted: Vec<&Vec<usize>> = planned
+    let as_written = Facts::build(scenario, origin, last)?;
+    let mut members: Vec<usize> = planned.iter().flat_map(|(_, m, _)| m.clone()).collect();
+    members.sort_unstable();
+    let base = if members.len() == scenario.tenant_count() {
+        empty(span).tallies
+    } else {
+        let mut base = bases.counts(scenario, &as_written, span).tallies;
+        let written = tally_tenants(&as_written, rules, span, &members).tallies;
+        for (b, w) in base.iter_mut().zip(&written) {
+            b[0] -= w[0];
+            b[1] -= w[1];
+        }
+        base
+    };
+    drop(members);
+
+    // Each group's variants, tallied set of changes left out by set: the facts of one set
+    // are built, used by every variant that leaves out that set, and dropped, so memory
+    // holds one set's facts however many sets there are.
+    let mut by_left_out: BTreeMap<&Vec<usize>, Vec<(usize, usize)>> = BTreeMap::new();
+    for (g, (_, _, variants)) in planned.iter().enumerate() {
+        for (v, (left_out, kept)) in variants.iter().enumerate() {
+            if !kept.is_empty() {
+                by_left_out.entry(left_out).or_default().push((g, v));
+            }
+        }
+    }
+    let mut tallied: Vec<Vec<Vec<[Tally; 2]>>> = planned
         .iter()
-        .flat_map(|(_, vs)| vs.iter().map(|(left_out, _)| left_out))
+        .map(|(_, _, variants)| vec![Vec::new(); variants.len()])
         .collect();
-    wanted.sort();
-    wanted.dedup();
-    let facts_without: HashMap<&Vec<usize>, Facts> = wanted
-        .into_par_iter()
-        .map(|left_out| {
+    for (left_out, uses) in by_left_out {
+        let built;
+        let facts = if left_out.is_empty() {
+            &as_written
+        } else {
             let mut variant = scenario.clone();
             variant.changes = scenario
                 .changes
@@ -407,38 +461,42 @@ fn prepare<'a>(scenario: &'a Scenario, bases: &Bases) -> Result<Prepared<'a>> {
                 .filter(|(i, _)| left_out.binary_search(i).is_err())
                 .map(|(_, c)| c.clone())
                 .collect();
-            Ok((left_out, Facts::build(&variant, origin, last)?))
-        })
-        .collect::<Result<_>>()?;
-    let as_written = match facts_without.get(&Vec::new()) {
-        Some(f) => f,
-        None => &Facts::build(scenario, origin, last)?,
-    };
-    let mut base = bases.counts(scenario, as_written, span).tallies;
+            built = Facts::build(&variant, origin, last).map_err(|e| {
+                let without: Vec<&str> = left_out
+                    .iter()
+                    .filter_map(|&c| {
+                        events
+                            .iter()
+                            .find(|e| e.kind == EventKind::Change(c))
+                            .map(|e| e.label.as_str())
+                    })
+                    .collect();
+                Error::Input(format!(
+                    "in the outcomes without {}: {e}",
+                    without.join(", ")
+                ))
+            })?;
+            &built
+        };
+        let results: Vec<Vec<[Tally; 2]>> = uses
+            .par_iter()
+            .map(|&(g, v)| tally_tenants(facts, rules, span, &planned[g].2[v].1).tallies)
+            .collect();
+        for (&(g, v), t) in uses.iter().zip(results) {
+            tallied[g][v] = t;
+        }
+    }
     let groups: Vec<Group> = planned
-        .par_iter()
-        .map(|(key, variants)| Group {
-            events: key.clone(),
+        .into_iter()
+        .zip(tallied)
+        .map(|((key, _, _), variants)| Group {
+            events: key,
             variants: variants
-                .iter()
-                .map(|(left_out, kept)| {
-                    if kept.is_empty() {
-                        empty(span).tallies
-                    } else {
-                        tally_tenants(&facts_without[left_out], rules, span, kept).tallies
-                    }
-                })
+                .into_iter()
+                .map(|v| if v.is_empty() { empty(span).tallies } else { v })
                 .collect(),
         })
         .collect();
-    // Every event happening is the scenario as written: the base is what is left.
-    for g in &groups {
-        let all = g.variants.last().expect("a group has variants");
-        for (b, v) in base.iter_mut().zip(all) {
-            b[0] -= v[0];
-            b[1] -= v[1];
-        }
-    }
     let certifications = events
         .iter()
         .any(|e| matches!(e.kind, EventKind::Certification { .. }));
@@ -603,12 +661,14 @@ impl Prepared<'_> {
 }
 
 /// The smallest score s with P(score <= s) >= q. Sums of floating-point weights can fall
-/// a hair short of q, hence the tolerance.
+/// a hair short of q, hence the tolerance: relative, and far below any probability an
+/// outcome written with a few decimals can have, yet above the rounding of summing at
+/// most 65,536 weights.
 fn percentile(spread: &BTreeMap<Decimal, f64>, weight: f64, q: f64) -> Decimal {
     let mut below = 0.0;
     for (&score, &w) in spread {
         below += w;
-        if below >= q * weight - 1e-9 * weight {
+        if below >= q * weight * (1.0 - 1e-12) {
             return score;
         }
     }
@@ -677,5 +737,23 @@ impl Weighed {
         for (&m, &w) in &o.renewed {
             *self.renewed.entry(m).or_insert(0.0) += w;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn a_percentile_is_not_reached_a_billionth_early() {
+        // P(score <= 1) falls short of 10% by a ten-billionth: P10 is 2.
+        let spread = BTreeMap::from([(dec!(1), 0.1 - 1e-10), (dec!(2), 0.9 + 1e-10)]);
+        assert_eq!(percentile(&spread, 1.0, 0.10), dec!(2));
+        // Exactly 10%, summed in pieces that round: P10 is 1.
+        let pieces = (0..10).map(|_| 0.01).sum::<f64>();
+        assert_ne!(pieces, 0.1, "the sum rounds");
+        let spread = BTreeMap::from([(dec!(1), pieces), (dec!(2), 0.9)]);
+        assert_eq!(percentile(&spread, 1.0, 0.10), dec!(1));
     }
 }

@@ -57,7 +57,7 @@ pub struct Projection {
     pub summary: Summary,
     /// Planned events with a probability strictly between 0 and 1, which this projection
     /// assumes all happen (`pcsim odds` weighs them).
-    pub uncertain_events: usize,
+    pub assumed_events: usize,
 }
 
 /// The ruleset's words and numbers that a report repeats.
@@ -343,7 +343,7 @@ pub fn project_sharing(scenario: &Scenario, facts: &Facts, bases: &Bases) -> Pro
         months: months.to_vec(),
         lookback: lookback.to_vec(),
         summary,
-        uncertain_events: crate::odds::uncertain_events(scenario),
+        assumed_events: crate::odds::assumed_events(scenario),
     }
 }
 

@@ -352,7 +352,7 @@ fn a_certain_scenario_has_certain_odds() {
 }
 
 #[test]
-fn run_and_compare_say_when_they_assume_uncertain_events_happen() {
+fn run_and_compare_say_when_they_assume_unsure_events_happen() {
     // smb-push.toml: 8 wins, 3 certifications with a probability below 1.
     let table = stdout(pcsim().args(["run", "scenarios/smb-push.toml"]));
     assert!(
@@ -366,7 +366,7 @@ fn run_and_compare_say_when_they_assume_uncertain_events_happen() {
         "json",
     ])))
     .unwrap();
-    assert_eq!(json["uncertain_events"], 11);
+    assert_eq!(json["assumed_events"], 11);
     let certain = stdout(pcsim().args(["run", "scenarios/baseline.toml"]));
     assert!(!certain.contains("pcsim odds"));
     let compared = stdout(pcsim().args([
@@ -448,7 +448,7 @@ fn compare_with_odds_shows_each_plans_chance_side_by_side() {
         plans[1]["odds"]["p_first_qualified_by"][0]["p"].as_f64(),
         Some(0.7)
     );
-    assert_eq!(plans[1]["uncertain_events"], 3);
+    assert_eq!(plans[1]["assumed_events"], 3);
 
     let table = stdout(pcsim().arg("compare").args(&files).arg("--odds"));
     let w = table
@@ -470,7 +470,7 @@ fn compare_with_odds_shows_each_plans_chance_side_by_side() {
         lines
             .next()
             .unwrap()
-            .ends_with(",uncertain_events,p_qualified_by_end")
+            .ends_with(",assumed_events,p_qualified_by_end")
     );
     assert!(lines.next().unwrap().ends_with(",0,0"));
     assert!(lines.next().unwrap().ends_with(",3,0.7"));
@@ -680,8 +680,106 @@ fn impossible_requests_are_refused_with_a_plain_message() {
     let message = String::from_utf8(out).unwrap();
     assert!(
         message.contains(
-            "plan.toml: 14 planned events with a probability below 1 touch tenant \"Eve\""
+            "plan.toml: 14 planned events with a probability between 0 and 1 touch tenant \"Eve\""
         ),
+        "{message}"
+    );
+}
+
+#[test]
+fn certain_absences_cost_nothing_and_do_not_count_against_the_limit() {
+    // Three events as before, plus changes that never happen: thirteen to Eve (more than
+    // the twelve uncertain events one tenant may have) and one wiping every tenant. The
+    // odds are those of the three events alone, as if the changes were not written.
+    let mut toml = three_events(13, "");
+    for i in 0..13 {
+        toml.push_str(&format!(
+            "[[changes]]\ntenant = \"Eve\"\nmonth = \"2027-0{}\"\nseats = 0\nprobability = 0\n",
+            i % 9 + 1
+        ));
+    }
+    toml.push_str(
+        "[[changes]]\ntenant = \"*\"\nmonth = \"2027-01\"\nseats = 0\nactive = 0\nprobability = 0\n",
+    );
+    let o = odds_of(&toml, Sampling::default());
+    assert_eq!(o.outcomes, 8);
+    assert_eq!(o.events.len(), 17);
+    assert!(close(o.months[0].p_qualified_any, 0.7));
+    assert_eq!(
+        o.months,
+        odds_of(&three_events(13, ""), Sampling::default()).months
+    );
+
+    // `run` assumes all seventeen happen (every tenant wiped: Dev's 40 or nothing) and
+    // says so.
+    let dir = folder(&[("plan.toml", &toml)]);
+    let json: Value = serde_json::from_str(&stdout(pcsim().args([
+        "run",
+        dir.path().join("plan.toml").to_str().unwrap(),
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(json["assumed_events"], 17);
+    assert_eq!(json["months"][0]["headline"], 40.0, "{}", json["months"][0]);
+}
+
+#[test]
+fn compare_with_odds_reads_the_chance_at_the_last_month_every_plan_covers() {
+    // The late plan runs 25 months and wins everything from 2028-03 (qualified then with
+    // .7, as above); the certain plan runs 13 months, to 2028-01. Compared over the months
+    // both cover, the late plan has not qualified by 2028-01.
+    let late = three_events(25, "")
+        .replace("name = \"Partner\"", "name = \"Late\"")
+        .replace("since = \"2027-01\"", "since = \"2028-03\"");
+    let dir = folder(&[
+        ("certain.toml", &partner(13, "", "", "")),
+        ("late.toml", &late),
+    ]);
+    let json: Value = serde_json::from_str(&stdout(
+        pcsim()
+            .arg("compare")
+            .arg(dir.path().join("certain.toml"))
+            .arg(dir.path().join("late.toml"))
+            .args(["--odds", "--format", "json"]),
+    ))
+    .unwrap();
+    let odds = &json["plans"][1]["odds"];
+    assert_eq!(odds["p_qualified_by_end"].as_f64(), Some(0.0), "{odds}");
+    assert_eq!(odds["p_qualified_by_horizon"].as_f64(), Some(0.7), "{odds}");
+    let in_month = odds["p_qualified"].as_array().unwrap();
+    assert_eq!(in_month.len(), 25);
+    assert_eq!(in_month[13]["month"], "2028-02");
+    assert_eq!(in_month[13]["p"].as_f64(), Some(0.0));
+    assert_eq!(in_month[14]["month"], "2028-03");
+    assert_eq!(in_month[14]["p"].as_f64(), Some(0.7));
+    assert!(odds.get("draws").is_none(), "exact odds have no draws");
+}
+
+#[test]
+fn a_level_limit_reached_only_when_a_change_does_not_happen_names_that_outcome() {
+    // Eve's seats are zeroed with 50%; when they are not, a thousandfold growth a month
+    // takes 50 seats past the limit of 1,000,000,000 in the third month of growth.
+    let toml = "name = \"Levels\"\nstart = \"2027-01\"\nmonths = 6\n\
+        [[tenants]]\nname = \"Eve\"\nsince = \"2027-01\"\nseats = 50\nactive = 10\n\
+        [[changes]]\ntenant = \"Eve\"\nmonth = \"2027-01\"\nseats = 0\nprobability = 0.5\n\
+        [[changes]]\ntenant = \"Eve\"\nmonth = \"2027-02\"\nseats = \"+100000%/month\"\n";
+    let dir = folder(&[("plan.toml", toml)]);
+    let plan = dir.path().join("plan.toml");
+    pcsim().arg("run").arg(&plan).assert().success();
+    let out = pcsim()
+        .arg("odds")
+        .arg(&plan)
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let message = String::from_utf8(out).unwrap();
+    assert!(
+        message.contains("in the outcomes without change to Eve from 2027-01: ")
+            && message.contains("plan.toml:")
+            && message.contains("above 1,000,000,000 in 2027-04"),
         "{message}"
     );
 }

@@ -522,9 +522,9 @@ pub fn projection_chart(p: &Projection, size: Size) -> Result<Chart, Failure> {
                 "{}, {first} to {end}, ruleset: {}{}",
                 p.terms.designation,
                 p.ruleset,
-                match p.uncertain_events {
+                match p.assumed_events {
                     0 => String::new(),
-                    n => format!(" · assumes all {n} uncertain events happen"),
+                    n => format!(" · assumes all {n} events with probability < 1 happen"),
                 }
             ),
             s,

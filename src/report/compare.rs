@@ -31,7 +31,7 @@ pub fn render(
             let mut doc = to_json(c);
             if let (Some(odds), Some(plans)) = (odds, doc["plans"].as_array_mut()) {
                 for (plan, o) in plans.iter_mut().zip(odds) {
-                    plan["odds"] = odds_json(o);
+                    plan["odds"] = odds_json(c, o);
                 }
             }
             let mut text =
@@ -58,9 +58,15 @@ fn percent(p: f64) -> String {
     format!("{:.1}%", (p * 1000.0).round() / 10.0)
 }
 
-/// The chance of having qualified by the end of the plan's horizon.
-fn by_end(o: &Odds) -> f64 {
-    o.months.last().map_or(0.0, |m| m.p_first_qualified_by)
+/// The chance of having qualified by the end of the comparison: the last month every plan
+/// covers (else the end of the plan's own horizon), as the other figures are taken.
+fn by_end(c: &Comparison, o: &Odds) -> f64 {
+    let end = c.window.map(|(_, end)| end);
+    o.months
+        .iter()
+        .rev()
+        .find(|m| end.is_none_or(|end| m.month <= end))
+        .map_or(0.0, |m| m.p_first_qualified_by)
 }
 
 /// Months down, plans across: the chance of having qualified at least once by then, and
@@ -101,16 +107,27 @@ fn odds_table(c: &Comparison, odds: &[Odds]) -> String {
     )
 }
 
-fn odds_json(o: &Odds) -> Value {
-    json!({
+fn odds_json(c: &Comparison, o: &Odds) -> Value {
+    let p = |p: f64| (p * 1e6).round() / 1e6;
+    let mut doc = json!({
         "method": match o.method { Method::Exact => "exact", Method::Sampled { .. } => "sampled" },
         "outcomes": o.outcomes,
         "p_first_qualified_by": o.months.iter().map(|m| json!({
             "month": m.month.to_string(),
-            "p": (m.p_first_qualified_by * 1e6).round() / 1e6,
+            "p": p(m.p_first_qualified_by),
         })).collect::<Vec<_>>(),
-        "p_qualified_by_end": (by_end(o) * 1e6).round() / 1e6,
-    })
+        "p_qualified": o.months.iter().map(|m| json!({
+            "month": m.month.to_string(),
+            "p": p(m.p_qualified_any),
+        })).collect::<Vec<_>>(),
+        "p_qualified_by_end": p(by_end(c, o)),
+        "p_qualified_by_horizon": p(o.months.last().map_or(0.0, |m| m.p_first_qualified_by)),
+    });
+    if let Method::Sampled { draws, seed } = o.method {
+        doc["draws"] = json!(draws);
+        doc["seed"] = json!(seed);
+    }
+    doc
 }
 
 fn month(m: Option<Month>) -> String {
@@ -204,10 +221,10 @@ fn table(c: &Comparison, names: &[String; 2]) -> String {
             w.max_points.normalize()
         )
     }));
-    if c.plans.iter().any(|p| p.uncertain_events > 0) {
+    if c.plans.iter().any(|p| p.assumed_events > 0) {
         t.add_row(row(
-            "Uncertain events, assumed to happen".into(),
-            &|p| match p.uncertain_events {
+            "Events with probability < 1, assumed to happen".into(),
+            &|p| match p.assumed_events {
                 0 => "none".to_string(),
                 n => format!("{n} (see pcsim odds)"),
             },
@@ -271,7 +288,7 @@ fn to_json(c: &Comparison) -> Value {
                     "points": number(p.weakest.points),
                     "max_points": number(p.weakest.max_points),
                 },
-                "uncertain_events": p.uncertain_events,
+                "assumed_events": p.assumed_events,
                 "vs_baseline": vs,
             })
         })
@@ -304,7 +321,7 @@ fn csv(c: &Comparison, odds: Option<&[Odds]>) -> String {
         "vs_baseline_first_qualified_any_months_sooner",
         "vs_baseline_months_qualified",
         "vs_baseline_score_points",
-        "uncertain_events",
+        "assumed_events",
     ];
     if odds.is_some() {
         header.push("p_qualified_by_end");
@@ -344,10 +361,10 @@ fn csv(c: &Comparison, odds: Option<&[Odds]>) -> String {
             sooner,
             months,
             points,
-            p.uncertain_events.to_string(),
+            p.assumed_events.to_string(),
         ];
         if let Some(o) = odds.and_then(|o| o.get(i)) {
-            record.push(((by_end(o) * 1e6).round() / 1e6).to_string());
+            record.push(((by_end(c, o) * 1e6).round() / 1e6).to_string());
         }
         w.write_record(record).expect("writing to memory");
     }

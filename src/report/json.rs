@@ -133,7 +133,7 @@ impl Report for Json {
             },
             "ruleset": p.ruleset,
             "summary": summary(s),
-            "uncertain_events": p.uncertain_events,
+            "assumed_events": p.assumed_events,
         });
         let mut text = serde_json::to_string_pretty(&doc).expect("a JSON value always serializes");
         text.push('\n');

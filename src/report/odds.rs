@@ -41,16 +41,12 @@ fn method_line(o: &Odds) -> String {
             super::count(o.outcomes as usize, "outcome", "outcomes")
         ),
         Method::Sampled { draws, seed } => {
-            // The largest standard error is at p = 0.5.
-            let worst = o
-                .months
-                .iter()
-                .flat_map(|m| [m.p_qualified[0], m.p_qualified[1], m.p_qualified_any])
-                .map(|p| o.standard_error(p))
-                .fold(0.0, f64::max);
+            // A probability estimated at p is off by more than two standard errors,
+            // 2 x sqrt(p(1 - p) / draws), about one time in twenty; the widest is at 50%.
+            let widest = 2.0 * (0.25 / draws as f64).sqrt();
             format!(
-                "estimated from {draws} random draws (seed {seed}) over {events}; each probability is within ±{:.1} percentage points (one standard error)",
-                worst * 100.0
+                "estimated from {draws} random draws (seed {seed}) over {events}; an estimate p is within 2 x sqrt(p(1-p)/{draws}) of the true chance 19 times in 20 (at most ±{:.1} percentage points, at 50%; the JSON gives each standard error)",
+                widest * 100.0
             )
         }
     }
@@ -173,6 +169,8 @@ fn json_doc(o: &Odds) -> String {
                         "enterprise": se(m.p_qualified[0]),
                         "smb": se(m.p_qualified[1]),
                         "any": se(m.p_qualified_any),
+                        "p_first_qualified_by": se(m.p_first_qualified_by),
+                        "p_could_enrol": se(m.p_could_enrol),
                     });
                 }
                 month
@@ -197,7 +195,14 @@ fn json_doc(o: &Odds) -> String {
         "anniversaries".into(),
         o.anniversaries
             .iter()
-            .map(|a| json!({"month": a.month.to_string(), "p_renew": probability(a.p_renew)}))
+            .map(|a| {
+                let mut entry =
+                    json!({"month": a.month.to_string(), "p_renew": probability(a.p_renew)});
+                if sampled {
+                    entry["standard_error"] = se(a.p_renew);
+                }
+                entry
+            })
             .collect(),
     );
     let mut text =

@@ -76,7 +76,7 @@ impl Report for Table {
             p.ruleset
         );
         let _ = writeln!(out, "{grid}");
-        if let Some(note) = assumption(p.uncertain_events) {
+        if let Some(note) = assumption(p.assumed_events) {
             let _ = writeln!(out, "{note}");
         }
         out.push_str(&summary_text(p));
