@@ -225,71 +225,120 @@ pub fn odds(scenario: &Scenario, sampling: Sampling) -> Result<Odds> {
 /// [`odds`], sharing the history's tallies through `bases`.
 pub fn odds_sharing(scenario: &Scenario, sampling: Sampling, bases: &Bases) -> Result<Odds> {
     let prepared = prepare(scenario, bases)?;
-    let n = prepared.uncertain.len();
-    let method = if n <= EXACT_AT_MOST && !sampling.always {
-        Method::Exact
-    } else {
-        if sampling.draws == 0 {
-            return Err(Error::Input("--draws must be at least 1".into()));
-        }
-        Method::Sampled {
-            draws: sampling.draws,
-            seed: sampling.seed,
-        }
-    };
-    let outcomes: u64 = match method {
-        Method::Exact => 1 << n,
-        Method::Sampled { draws, .. } => draws as u64,
-    };
-    let probabilities: Vec<f64> = prepared
-        .uncertain
-        .iter()
-        .map(|&e| prepared.events[e].probability.to_f64().unwrap_or(0.0))
-        .collect();
     let months = prepared.frame.end.since(prepared.frame.first) as usize + 1 - prepared.frame.look;
-    // Outcomes are weighed in fixed blocks, each summed in order and the blocks in order,
-    // so the sums do not depend on how many threads did the work.
-    const BLOCK: u64 = 512;
-    let blocks: Vec<Weighed> = (0..outcomes.div_ceil(BLOCK))
-        .into_par_iter()
-        .map(|b| {
-            let mut sums = Weighed::new(months);
-            let mut happens = vec![false; prepared.events.len()];
-            for i in b * BLOCK..((b + 1) * BLOCK).min(outcomes) {
-                let weight = match method {
-                    Method::Exact => {
-                        let mut w = 1.0;
-                        for (k, &e) in prepared.uncertain.iter().enumerate() {
-                            let on = i >> k & 1 == 1;
-                            happens[e] = on;
-                            w *= if on {
-                                probabilities[k]
-                            } else {
-                                1.0 - probabilities[k]
-                            };
-                        }
-                        w
-                    }
-                    Method::Sampled { seed, .. } => {
-                        // One stream per draw: draw i is the same whichever thread takes it.
-                        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-                        rng.set_stream(i);
-                        for (k, &e) in prepared.uncertain.iter().enumerate() {
-                            happens[e] = rng.random::<f64>() < probabilities[k];
-                        }
-                        1.0
-                    }
-                };
-                sums.add(&prepared.outcome(&happens), weight);
-            }
-            sums
-        })
-        .collect();
+    let (blocks, method, outcomes) = prepared.weigh(
+        sampling,
+        || Weighed::new(months),
+        |sums, scored, weight| sums.add(&prepared.outcome(scored), weight),
+    )?;
     let mut total = Weighed::new(months);
     for b in &blocks {
         total.merge(b);
     }
     Ok(prepared.finish(total, method, outcomes))
+}
+
+/// The chance that the projected months of an outcome meet `met`, and how it was found.
+pub fn chance(
+    scenario: &Scenario,
+    sampling: Sampling,
+    bases: &Bases,
+    met: impl Fn(&[MonthScore]) -> bool + Sync,
+) -> Result<(f64, Method, u64)> {
+    let prepared = prepare(scenario, bases)?;
+    let look = prepared.frame.look;
+    let (blocks, method, outcomes) = prepared.weigh(
+        sampling,
+        || (0.0, 0.0),
+        |(yes, all): &mut (f64, f64), scored, weight| {
+            *all += weight;
+            if met(&scored[look..]) {
+                *yes += weight;
+            }
+        },
+    )?;
+    let (mut yes, mut all) = (0.0, 0.0);
+    for (y, a) in blocks {
+        yes += y;
+        all += a;
+    }
+    Ok((
+        if all > 0.0 { (yes / all).clamp(0.0, 1.0) } else { 0.0 },
+        method,
+        outcomes,
+    ))
+}
+
+impl Prepared<'_> {
+    /// Scores every outcome (or the draws), handing each one's scored months (look-back
+    /// included) and weight to `visit`, in fixed blocks of outcomes whose sums are merged
+    /// in order, so that the result does not depend on how many threads did the work.
+    fn weigh<W: Send>(
+        &self,
+        sampling: Sampling,
+        new: impl Fn() -> W + Sync,
+        visit: impl Fn(&mut W, &[MonthScore], f64) + Sync,
+    ) -> Result<(Vec<W>, Method, u64)> {
+        let n = self.uncertain.len();
+        let method = if n <= EXACT_AT_MOST && !sampling.always {
+            Method::Exact
+        } else {
+            if sampling.draws == 0 {
+                return Err(Error::Input("--draws must be at least 1".into()));
+            }
+            Method::Sampled {
+                draws: sampling.draws,
+                seed: sampling.seed,
+            }
+        };
+        let outcomes: u64 = match method {
+            Method::Exact => 1 << n,
+            Method::Sampled { draws, .. } => draws as u64,
+        };
+        let probabilities: Vec<f64> = self
+            .uncertain
+            .iter()
+            .map(|&e| self.events[e].probability.to_f64().unwrap_or(0.0))
+            .collect();
+        const BLOCK: u64 = 512;
+        let blocks = (0..outcomes.div_ceil(BLOCK))
+            .into_par_iter()
+            .map(|b| {
+                let mut sums = new();
+                let mut happens = vec![false; self.events.len()];
+                for i in b * BLOCK..((b + 1) * BLOCK).min(outcomes) {
+                    let weight = match method {
+                        Method::Exact => {
+                            let mut w = 1.0;
+                            for (k, &e) in self.uncertain.iter().enumerate() {
+                                let on = i >> k & 1 == 1;
+                                happens[e] = on;
+                                w *= if on {
+                                    probabilities[k]
+                                } else {
+                                    1.0 - probabilities[k]
+                                };
+                            }
+                            w
+                        }
+                        Method::Sampled { seed, .. } => {
+                            // One stream per draw: draw i is the same whichever thread
+                            // takes it.
+                            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                            rng.set_stream(i);
+                            for (k, &e) in self.uncertain.iter().enumerate() {
+                                happens[e] = rng.random::<f64>() < probabilities[k];
+                            }
+                            1.0
+                        }
+                    };
+                    visit(&mut sums, &self.scored(&happens), weight);
+                }
+                sums
+            })
+            .collect();
+        Ok((blocks, method, outcomes))
+    }
 }
 
 fn prepare<'a>(scenario: &'a Scenario, bases: &Bases) -> Result<Prepared<'a>> {
@@ -531,10 +580,10 @@ struct Outcome {
 
 impl Prepared<'_> {
     /// Scores the outcome in which exactly the events with `happens[e]` happen (events
-    /// that are not uncertain are read from their probability: 1 happens, 0 does not).
-    fn outcome(&self, happens: &[bool]) -> Outcome {
+    /// that are not uncertain are read from their probability: 1 happens, 0 does not):
+    /// the frame's months, look-back first.
+    fn scored(&self, happens: &[bool]) -> Vec<MonthScore> {
         let scenario = self.scenario;
-        let rules = &scenario.rules;
         let on = |e: usize| {
             let p = self.events[e].probability;
             if p >= Decimal::ONE {
@@ -564,9 +613,18 @@ impl Prepared<'_> {
         } else {
             &scenario.people
         };
-        let scored: Vec<MonthScore> = self.frame.score(rules, people, &tallies);
+        self.frame.score(&scenario.rules, people, &tallies)
+    }
+
+    /// What an outcome's scored months come to, for weighing.
+    fn outcome(&self, scored: &[MonthScore]) -> Outcome {
         let (lookback, months) = scored.split_at(self.frame.look);
-        let designation = designate(rules, scenario.first_anniversary(), lookback, months);
+        let designation = designate(
+            &self.scenario.rules,
+            self.scenario.first_anniversary(),
+            lookback,
+            months,
+        );
         Outcome {
             qualified: months
                 .iter()

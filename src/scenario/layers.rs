@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::model::{ChangeEntry, PersonEntry, ScenarioFile, TenantEntry};
+use super::model::{ChangeEntry, OptionEntry, PersonEntry, ScenarioFile, TenantEntry};
 use crate::error::{Error, Result, Source};
 use crate::month::Month;
 
@@ -59,6 +59,7 @@ pub struct Merged {
     pub people: Vec<From<PersonEntry>>,
     pub tenants: Vec<From<TenantEntry>>,
     pub changes: Vec<From<ChangeEntry>>,
+    pub options: Vec<From<OptionEntry>>,
 }
 
 /// Loads `path` and every file it extends.
@@ -119,6 +120,7 @@ pub fn merge(layers: Vec<Layer>) -> Result<Merged> {
         people: Vec::new(),
         tenants: Vec::new(),
         changes: Vec::new(),
+        options: Vec::new(),
         layers: Vec::new(),
     };
     for (i, layer) in layers.iter().enumerate() {
@@ -159,6 +161,14 @@ pub fn merge(layers: Vec<Layer>) -> Result<Merged> {
             &layer.source,
             |t| &t.name,
             "tenant",
+        )?;
+        override_by_name(
+            &mut merged.options,
+            &f.options,
+            i,
+            &layer.source,
+            |o| &o.name,
+            "option",
         )?;
         merged.changes.extend(f.changes.iter().map(|c| From {
             layer: i,

@@ -5,6 +5,7 @@ pub mod history;
 pub mod import;
 pub mod layers;
 pub mod model;
+pub mod options;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -43,6 +44,8 @@ pub struct Scenario {
     /// Declared tenants after `count` expansion (ids follow the imported ones).
     pub tenants: Vec<Tenant>,
     pub changes: Vec<Change>,
+    /// Actions `seek` may take (PLANNING.md §4); other commands ignore them.
+    pub options: Vec<options::PlanOption>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -307,12 +310,27 @@ fn resolve(merged: Merged, rules_override: Option<&Path>, imports: &Imports) -> 
     };
     let people = resolve_people(&merged, &rules)?;
     let tenants = resolve_tenants(&merged, &rules, history.as_ref().map(|(_, h)| &**h))?;
-    let changes = resolve_changes(
+    let imported = history.as_ref().map(|(_, h)| &**h);
+    let option_names = options::wanted_names(&merged.options);
+    let wanted = merged
+        .changes
+        .iter()
+        .map(|c| c.entry.tenant.get_ref().as_str())
+        .chain(option_names.iter().map(String::as_str))
+        .collect::<Vec<&str>>();
+    let by_name = tenant_lookup(wanted.into_iter(), imported, &tenants);
+    let changes = resolve_changes(&merged, &rules, imported, &by_name)?;
+    let options = options::resolve(
         &merged,
         &rules,
-        history.as_ref().map(|(_, h)| &**h),
-        &tenants,
+        options::Context {
+            start,
+            end: last,
+            history: imported,
+            by_name: &by_name,
+        },
     )?;
+    drop(by_name);
 
     let files: Vec<PathBuf> = merged
         .layers
@@ -340,6 +358,7 @@ fn resolve(merged: Merged, rules_override: Option<&Path>, imports: &Imports) -> 
         history,
         tenants,
         changes,
+        options,
     })
 }
 
@@ -641,22 +660,19 @@ fn resolve_tenants(
     Ok(tenants)
 }
 
-fn resolve_changes(
-    merged: &Merged,
-    rules: &Ruleset,
-    history: Option<&History>,
-    tenants: &[Tenant],
-) -> Result<Vec<Change>> {
+/// Tenant ids by name (declared tenants, group names, and the imported tenants among
+/// `wanted`): what changes and options name.
+fn tenant_lookup<'a>(
+    wanted: impl Iterator<Item = &'a str>,
+    history: Option<&'a History>,
+    tenants: &'a [Tenant],
+) -> HashMap<&'a str, Vec<u32>> {
     let offset = history.map_or(0, |h| h.names.len());
     let mut by_name: HashMap<&str, Vec<u32>> = HashMap::new();
     // Changes name few tenants; find those among the imported ones in one pass rather
     // than indexing every imported name.
     if let Some(h) = history {
-        let wanted: rustc_hash::FxHashSet<&str> = merged
-            .changes
-            .iter()
-            .map(|c| c.entry.tenant.get_ref().as_str())
-            .collect();
+        let wanted: rustc_hash::FxHashSet<&str> = wanted.collect();
         if !wanted.is_empty() {
             for (i, n) in h.names.iter().enumerate() {
                 if wanted.contains(n.as_str()) {
@@ -672,7 +688,34 @@ fn resolve_changes(
             by_name.entry(g.as_str()).or_default().push(id);
         }
     }
+    by_name
+}
 
+/// "no tenant or group is named …", with a near miss when there is one.
+fn unknown_tenant(
+    written: &str,
+    by_name: &HashMap<&str, Vec<u32>>,
+    history: Option<&History>,
+) -> String {
+    let imported = history
+        .iter()
+        .flat_map(|h| h.names.iter().map(String::as_str));
+    let near = by_name
+        .keys()
+        .copied()
+        .chain(imported)
+        .find(|k| k.eq_ignore_ascii_case(written))
+        .map(|k| format!(" (did you mean \"{k}\"?)"))
+        .unwrap_or_default();
+    format!("no tenant or group is named \"{written}\"{near}")
+}
+
+fn resolve_changes(
+    merged: &Merged,
+    rules: &Ruleset,
+    history: Option<&History>,
+    by_name: &HashMap<&str, Vec<u32>>,
+) -> Result<Vec<Change>> {
     let mut changes = Vec::new();
     for from in &merged.changes {
         let src = &merged.layers[from.layer].source;
@@ -684,19 +727,9 @@ fn resolve_changes(
             match by_name.get(written.as_str()) {
                 Some(ids) => Target::Tenants(ids.clone()),
                 None => {
-                    let imported = history
-                        .iter()
-                        .flat_map(|h| h.names.iter().map(String::as_str));
-                    let near = by_name
-                        .keys()
-                        .copied()
-                        .chain(imported)
-                        .find(|k| k.eq_ignore_ascii_case(written))
-                        .map(|k| format!(" (did you mean \"{k}\"?)"))
-                        .unwrap_or_default();
                     return Err(src.at(
                         c.tenant.span(),
-                        format!("no tenant or group is named \"{written}\"{near}"),
+                        unknown_tenant(written, by_name, history),
                     ));
                 }
             }

@@ -44,6 +44,9 @@ pub struct ScenarioFile {
     pub tenants: Vec<TenantEntry>,
     #[serde(default)]
     pub changes: Vec<ChangeEntry>,
+    /// Actions the partner could take, for `seek` (PLANNING.md §4).
+    #[serde(default)]
+    pub options: Vec<OptionEntry>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -112,6 +115,101 @@ pub struct ChangeEntry {
     pub azure: Option<Spanned<String>>,
     #[serde(default)]
     pub probability: Option<Probability>,
+}
+
+/// An action the partner could take, used 0..=max times (PLANNING.md §4).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionEntry {
+    pub name: Spanned<String>,
+    pub cost: Cost,
+    #[serde(default)]
+    pub max: Option<Uses>,
+    #[serde(default)]
+    pub month: Option<Spanned<Month>>,
+    #[serde(default)]
+    pub every: Option<Every>,
+    #[serde(default)]
+    pub probability: Option<Probability>,
+    #[serde(default)]
+    pub tenant: Option<Spanned<OptionTenant>>,
+    #[serde(default)]
+    pub cert: Option<Spanned<String>>,
+    #[serde(default)]
+    pub people: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    pub change: Option<Spanned<OptionChange>>,
+}
+
+/// The tenant each use of a tenant option wins: a `[[tenants]]` entry without its name,
+/// month, group or probability, which the option gives.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionTenant {
+    #[serde(default)]
+    pub seats: Level,
+    #[serde(default)]
+    pub active: Level,
+    #[serde(default)]
+    pub acr: Level,
+    #[serde(default)]
+    pub m365: Option<Spanned<String>>,
+    #[serde(default)]
+    pub azure: Option<Spanned<String>>,
+}
+
+/// The change each use of a change option applies: a `[[changes]]` entry without its
+/// month or probability, which the option gives.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionChange {
+    pub tenant: Spanned<String>,
+    #[serde(default)]
+    pub seats: Option<Spanned<ChangeOp>>,
+    #[serde(default)]
+    pub active: Option<Spanned<ChangeOp>>,
+    #[serde(default)]
+    pub acr: Option<Spanned<ChangeOp>>,
+    #[serde(default)]
+    pub m365: Option<Spanned<String>>,
+    #[serde(default)]
+    pub azure: Option<Spanned<String>>,
+}
+
+/// The cost of one use of an option: zero or more, in any unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "Decimal")]
+pub struct Cost(pub Decimal);
+
+impl TryFrom<Decimal> for Cost {
+    type Error = String;
+    fn try_from(v: Decimal) -> Result<Self, String> {
+        if v < Decimal::ZERO {
+            Err(format!("cost must not be negative, not {v}"))
+        } else if v > MAX_LEVEL {
+            Err(format!("cost {v} is too large: at most 1,000,000,000"))
+        } else {
+            Ok(Cost(v))
+        }
+    }
+}
+
+/// The most uses of an option, 1..=50.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "i64")]
+pub struct Uses(pub u32);
+
+pub const MAX_USES: i64 = 50;
+
+impl TryFrom<i64> for Uses {
+    type Error = String;
+    fn try_from(v: i64) -> Result<Self, String> {
+        if (1..=MAX_USES).contains(&v) {
+            Ok(Uses(v as u32))
+        } else {
+            Err(format!("max must be between 1 and {MAX_USES} uses, not {v}"))
+        }
+    }
 }
 
 /// A number of projected months, 1..=120.
