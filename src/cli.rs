@@ -244,6 +244,44 @@ pub enum Command {
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// The least we must do: the cheapest uses of the scenario's [[options]] that meet a
+    /// target (proven minimal up to 1,000,000 choices)
+    #[command(group(clap::ArgGroup::new("target").required(true).args(["by", "in_months"])))]
+    Seek {
+        /// The scenario TOML file, with [[options]]
+        file: PathBuf,
+        /// Qualify in at least one projected month up to and including this one
+        #[arg(long, value_name = "YYYY-MM")]
+        by: Option<Month>,
+        /// Qualify in this month (repeat for several: each must qualify)
+        #[arg(long = "in", value_name = "YYYY-MM", id = "in_months")]
+        in_months: Vec<Month>,
+        /// Only this path counts (default: either)
+        #[arg(long, value_enum)]
+        path: Option<PathChoice>,
+        /// Meet the target with at least this probability (0 to 1), weighing the
+        /// planned events' and the options' probabilities as `odds` does
+        #[arg(long, value_name = "P", value_parser = confidence)]
+        confidence: Option<f64>,
+        /// Draws per choice with --confidence when more than 16 events are uncertain
+        #[arg(long, value_name = "N", default_value_t = crate::odds::DEFAULT_DRAWS, value_parser = clap::value_parser!(u32).range(1..))]
+        draws: u32,
+        /// Seed of those draws
+        #[arg(long, value_name = "S", default_value_t = 0)]
+        seed: u64,
+        /// Write a scenario that extends FILE with the chosen uses as ordinary events
+        #[arg(long, value_name = "PLAN.toml")]
+        write: Option<PathBuf>,
+        /// Output format (csv: one row per option)
+        #[arg(long, short, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Use this ruleset instead of the built-in one (or the scenario's `rules`)
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+        /// Write to this file (atomically) instead of standard output
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Validate a scenario and show what it resolved to
     Check {
         /// The scenario TOML file
@@ -275,6 +313,32 @@ impl PathChoice {
             Some(PathChoice::Smb) => vec![PathId::Smb],
         }
     }
+}
+
+/// `--confidence`: a probability from 0 to 1.
+fn confidence(text: &str) -> std::result::Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err(format!(
+            "`{text}` is not a probability: write a number from 0 to 1, as in 0.8"
+        )),
+    }
+}
+
+/// How a file written next to `plan` names `file`: relative to the plan's folder when
+/// `file` is inside it, else absolute.
+fn relative_to(file: &std::path::Path, plan: &std::path::Path) -> String {
+    let absolute =
+        |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let file = absolute(file);
+    let folder = plan
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| absolute(std::path::Path::new(".")), absolute);
+    file.strip_prefix(&folder)
+        .unwrap_or(&file)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 /// Loads a scenario with a progress display that says `doing` the file, then the stages.
@@ -455,6 +519,79 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
                 write_atomic(&png, &drawn.png, &scenario.inputs)?;
             }
             let text = crate::report::odds::render(&odds, format);
+            if let Some(out) = output {
+                return write_atomic(&out, text.as_bytes(), &scenario.inputs);
+            }
+            text
+        }
+        Command::Seek {
+            file,
+            by,
+            in_months,
+            path,
+            confidence,
+            draws,
+            seed,
+            write,
+            format,
+            rules,
+            output,
+        } => {
+            let (scenario, progress) = load_showing(&file, rules.as_deref(), "Reading")?;
+            progress.stage("Searching the options".into());
+            let target = crate::seek::Target {
+                goal: match by {
+                    Some(m) => crate::seek::Goal::By(m),
+                    None => crate::seek::Goal::In(in_months),
+                },
+                path: path.map(|p| PathChoice::paths(Some(p))[0]),
+            };
+            let sampling = crate::odds::Sampling {
+                draws,
+                seed,
+                always: false,
+            };
+            let bases = crate::simulate::Bases::default();
+            let sought = crate::seek::seek(&scenario, &target, confidence, sampling, &bases)?;
+            let menu = crate::seek::Menu::new(&scenario, &bases)?;
+            let months = menu.score(&sought.uses);
+            let without = (0..scenario.options.len())
+                .map(|i| {
+                    (sought.feasible && sought.uses[i] > 0).then(|| {
+                        let mut fewer = sought.uses.clone();
+                        fewer[i] = 0;
+                        let k = crate::report::seek::target_month(&target, &months)?;
+                        Some(crate::report::seek::target_score(
+                            &target,
+                            &menu.score(&fewer)[k],
+                        ))
+                    })?
+                })
+                .collect();
+            drop(progress);
+            let answer = crate::report::seek::Answer {
+                scenario: &scenario,
+                sought: &sought,
+                months,
+                without,
+            };
+            if let Some(plan) = write {
+                if !sought.feasible {
+                    return Err(Error::Input(format!(
+                        "the target is not reachable with these options, so {} was not written",
+                        plan.display()
+                    )));
+                }
+                let extends = relative_to(&file, &plan);
+                let command = format!(
+                    "pcsim seek {}",
+                    std::env::args().skip(2).collect::<Vec<_>>().join(" ")
+                );
+                let text =
+                    crate::report::seek::plan_toml(&scenario, &sought.uses, &extends, &command);
+                write_atomic(&plan, text.as_bytes(), &scenario.inputs)?;
+            }
+            let text = crate::report::seek::render(&answer, format);
             if let Some(out) = output {
                 return write_atomic(&out, text.as_bytes(), &scenario.inputs);
             }

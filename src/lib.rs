@@ -21,6 +21,7 @@ pub mod report;
 pub mod rules;
 pub mod scenario;
 pub mod score;
+pub mod seek;
 pub mod simulate;
 pub mod skilling;
 pub mod synth;

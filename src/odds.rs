@@ -263,7 +263,11 @@ pub fn chance(
         all += a;
     }
     Ok((
-        if all > 0.0 { (yes / all).clamp(0.0, 1.0) } else { 0.0 },
+        if all > 0.0 {
+            (yes / all).clamp(0.0, 1.0)
+        } else {
+            0.0
+        },
         method,
         outcomes,
     ))

@@ -252,6 +252,27 @@ impl Frame {
     ) -> Vec<MonthScore> {
         score_months(rules, people, &tallies[self.extra..], self.first, self.end)
     }
+
+    /// Scores the frame's months taking this year's counts from `now` and last year's
+    /// from `year_ago`. Points rise with this year's counts and fall with last year's, so
+    /// with counts no choice can exceed in `now` and none can go below in `year_ago`, this
+    /// is a score no choice can beat (what `seek` prunes with).
+    pub fn score_between(
+        &self,
+        rules: &Ruleset,
+        people: &[Person],
+        now: &[[Tally; 2]],
+        year_ago: &[[Tally; 2]],
+    ) -> Vec<MonthScore> {
+        score_months_between(
+            rules,
+            people,
+            &now[self.extra..],
+            &year_ago[self.extra..],
+            self.first,
+            self.end,
+        )
+    }
 }
 
 /// Scores a scenario month by month without summarizing it (see [`Rescored`]).
@@ -279,10 +300,22 @@ pub fn score_months(
     first: Month,
     end: Month,
 ) -> Vec<MonthScore> {
+    score_months_between(rules, people, tallies, tallies, first, end)
+}
+
+/// [`score_months`] with this year's counts from `now` and last year's from `year_ago`.
+fn score_months_between(
+    rules: &Ruleset,
+    people: &[Person],
+    now: &[[Tally; 2]],
+    year_ago: &[[Tally; 2]],
+    first: Month,
+    end: Month,
+) -> Vec<MonthScore> {
     (0..=end.since(first))
         .map(|k| {
             let month = first + k;
-            let (now, year_ago) = (&tallies[k as usize + 12], &tallies[k as usize]);
+            let (now, year_ago) = (&now[k as usize + 12], &year_ago[k as usize]);
             let people = StepCounts::in_month(people, rules, month);
             let paths = PathId::ALL.map(|p| {
                 score_path(

@@ -52,6 +52,36 @@ impl AddAssign for Tally {
     }
 }
 
+impl Tally {
+    /// Field by field, the larger of the two.
+    pub fn most(self, o: Tally) -> Tally {
+        Tally {
+            azure_customers: self.azure_customers.max(o.azure_customers),
+            m365_customers: self.m365_customers.max(o.m365_customers),
+            azure_deployments: self.azure_deployments.max(o.azure_deployments),
+            m365_deployments: self.m365_deployments.max(o.m365_deployments),
+            azure_eligible_acr_cents: self
+                .azure_eligible_acr_cents
+                .max(o.azure_eligible_acr_cents),
+            m365_protected_users: self.m365_protected_users.max(o.m365_protected_users),
+        }
+    }
+
+    /// Field by field, the smaller of the two.
+    pub fn least(self, o: Tally) -> Tally {
+        Tally {
+            azure_customers: self.azure_customers.min(o.azure_customers),
+            m365_customers: self.m365_customers.min(o.m365_customers),
+            azure_deployments: self.azure_deployments.min(o.azure_deployments),
+            m365_deployments: self.m365_deployments.min(o.m365_deployments),
+            azure_eligible_acr_cents: self
+                .azure_eligible_acr_cents
+                .min(o.azure_eligible_acr_cents),
+            m365_protected_users: self.m365_protected_users.min(o.m365_protected_users),
+        }
+    }
+}
+
 const M365: u8 = 1;
 const AZURE_NCA: u8 = 2;
 const AZURE_DEPLOY: u8 = 4;

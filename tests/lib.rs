@@ -10,4 +10,5 @@ mod explain_cli;
 mod odds;
 mod scale;
 mod scoring;
+mod seek;
 mod support;

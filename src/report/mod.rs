@@ -8,6 +8,7 @@ mod csv;
 pub mod explain;
 pub mod json;
 pub mod odds;
+pub mod seek;
 mod table;
 
 use rust_decimal::Decimal;

@@ -727,10 +727,7 @@ fn resolve_changes(
             match by_name.get(written.as_str()) {
                 Some(ids) => Target::Tenants(ids.clone()),
                 None => {
-                    return Err(src.at(
-                        c.tenant.span(),
-                        unknown_tenant(written, by_name, history),
-                    ));
+                    return Err(src.at(c.tenant.span(), unknown_tenant(written, by_name, history)));
                 }
             }
         };

@@ -207,7 +207,9 @@ impl TryFrom<i64> for Uses {
         if (1..=MAX_USES).contains(&v) {
             Ok(Uses(v as u32))
         } else {
-            Err(format!("max must be between 1 and {MAX_USES} uses, not {v}"))
+            Err(format!(
+                "max must be between 1 and {MAX_USES} uses, not {v}"
+            ))
         }
     }
 }

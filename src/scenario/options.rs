@@ -77,21 +77,13 @@ impl PlanOption {
     }
 }
 
-/// The names options look up among the imported tenants: the tenants their changes name,
-/// and the names their wins would take (which must be free).
+/// The names options look up among the imported tenants: the tenants their changes name.
 pub fn wanted_names(options: &[From<OptionEntry>]) -> Vec<String> {
-    let mut names = Vec::new();
-    for o in options {
-        let o = &o.entry;
-        if let Some(c) = &o.change {
-            names.push(c.get_ref().tenant.get_ref().clone());
-        }
-        if o.tenant.is_some() {
-            let max = o.max.map_or(1, |m| m.0);
-            names.extend((1..=max).map(|k| format!("{} {k}", o.name.get_ref())));
-        }
-    }
-    names
+    options
+        .iter()
+        .filter_map(|o| o.entry.change.as_ref())
+        .map(|c| c.get_ref().tenant.get_ref().clone())
+        .collect()
 }
 
 /// What resolving options needs from the rest of the scenario.
@@ -147,14 +139,6 @@ pub fn resolve(merged: &Merged, rules: &Ruleset, cx: Context) -> Result<Vec<Plan
         let probability = o.probability.map_or(Decimal::ONE, |p| p.0);
         let action = if let Some(t) = &o.tenant {
             let t = t.get_ref();
-            for k in 1..=max {
-                let taken = format!("{name} {k}");
-                if cx.by_name.contains_key(taken.as_str()) {
-                    return Err(at_name(format!(
-                        "use {k} of this option wins a tenant named \"{taken}\", but the scenario already has one: rename the option"
-                    )));
-                }
-            }
             Action::Tenant(Tenant {
                 name: name.clone(),
                 group: None,
@@ -201,14 +185,9 @@ pub fn resolve(merged: &Merged, rules: &Ruleset, cx: Context) -> Result<Vec<Plan
             let mut certs = Vec::new();
             for k in 1..=max {
                 let passed = DayOrMonth::Month(month + ((k - 1) * every) as i32);
-                let held = super::held_cert(
-                    rules,
-                    cert.get_ref(),
-                    passed,
-                    Ending::Renewed,
-                    probability,
-                )
-                .map_err(|m| src.at(cert.span(), format!("use {k}: {m}")))?;
+                let held =
+                    super::held_cert(rules, cert.get_ref(), passed, Ending::Renewed, probability)
+                        .map_err(|m| src.at(cert.span(), format!("use {k}: {m}")))?;
                 certs.push(held);
             }
             let entry = &rules.certifications[certs[0].cert];
@@ -289,6 +268,7 @@ impl Scenario {
     pub fn with_uses(&self, uses: &[u32]) -> Scenario {
         let mut s = self.clone();
         s.options = Vec::new();
+        s.people = self.people_with_uses(uses);
         for (o, &n) in self.options.iter().zip(uses) {
             for k in 1..=n {
                 let month = o.month_of(k);
@@ -298,24 +278,37 @@ impl Scenario {
                         since: Some(month),
                         ..t.clone()
                     }),
-                    Action::Certification { people, certs, .. } => {
-                        let name = &people[k as usize - 1];
-                        let cert = certs[k as usize - 1].clone();
-                        match s.people.iter_mut().find(|p| p.name == *name) {
-                            Some(p) => p.certs.push(cert),
-                            None => s.people.push(Person {
-                                name: name.clone(),
-                                certs: vec![cert],
-                            }),
-                        }
-                    }
-                    Action::Change(c) => s.changes.push(Change {
-                        month,
-                        ..c.clone()
-                    }),
+                    Action::Certification { .. } => {}
+                    Action::Change(c) => s.changes.push(Change { month, ..c.clone() }),
                 }
             }
         }
         s
+    }
+}
+
+impl Scenario {
+    /// The scenario's people with the certifications that `uses[i]` uses of each
+    /// certification option pass: use k is `people[k - 1]`, an existing person or a new one.
+    pub fn people_with_uses(&self, uses: &[u32]) -> Vec<Person> {
+        let mut people = self.people.clone();
+        for (o, &n) in self.options.iter().zip(uses) {
+            if let Action::Certification {
+                people: who, certs, ..
+            } = &o.action
+            {
+                for k in 0..n as usize {
+                    let cert = certs[k].clone();
+                    match people.iter_mut().find(|p| p.name == who[k]) {
+                        Some(p) => p.certs.push(cert),
+                        None => people.push(Person {
+                            name: who[k].clone(),
+                            certs: vec![cert],
+                        }),
+                    }
+                }
+            }
+        }
+        people
     }
 }

@@ -1,0 +1,472 @@
+//! `pcsim seek` output: the chosen uses, their cost, the months with them, what each
+//! option adds; or, when the target is out of reach, what is still missing. Also the
+//! scenario `--write` writes.
+
+use std::fmt::Write as _;
+
+use comfy_table::{Table, presets};
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+use super::{Format, count, fixed2};
+use crate::month::Month;
+use crate::odds::Method;
+use crate::rules::PathId;
+use crate::scenario::Scenario;
+use crate::scenario::options::Action;
+use crate::score::Metric;
+use crate::seek::{Goal, Sought, Target};
+use crate::simulate::MonthScore;
+
+/// Everything the output shows, worked out from the search's answer.
+pub struct Answer<'a> {
+    pub scenario: &'a Scenario,
+    pub sought: &'a Sought,
+    /// The projected months with the chosen uses (the best attempt when infeasible).
+    pub months: Vec<MonthScore>,
+    /// Per option used: the target month's score on the target's paths without it.
+    pub without: Vec<Option<Decimal>>,
+}
+
+/// "qualify by 2027-06 on either path"
+pub fn describe(target: &Target, names: &[String; 2]) -> String {
+    let path = match target.path {
+        Some(p) => format!("on the {} path", names[p.index()]),
+        None => "on either path".into(),
+    };
+    match &target.goal {
+        Goal::By(m) => format!("qualify in some month up to {m} {path}"),
+        Goal::In(list) => {
+            let months: Vec<String> = list.iter().map(Month::to_string).collect();
+            format!("qualify in {} {path}", months.join(", "))
+        }
+    }
+}
+
+/// The month whose score the output weighs: the first month meeting the target (or the
+/// best month within it, when none does).
+pub fn target_month(target: &Target, months: &[MonthScore]) -> Option<usize> {
+    let score = |m: &MonthScore| match target.path {
+        Some(p) => m.paths[p.index()].total,
+        None => m.headline(),
+    };
+    let qualified = |m: &MonthScore| match target.path {
+        Some(p) => m.paths[p.index()].qualified,
+        None => m.qualified,
+    };
+    let within: Vec<usize> = match &target.goal {
+        Goal::By(by) => (0..months.len())
+            .filter(|&i| months[i].month <= *by)
+            .collect(),
+        Goal::In(list) => (0..months.len())
+            .filter(|&i| list.contains(&months[i].month))
+            .collect(),
+    };
+    match &target.goal {
+        Goal::By(_) => within
+            .iter()
+            .copied()
+            .find(|&i| qualified(&months[i]))
+            .or_else(|| within.iter().copied().max_by_key(|&i| score(&months[i]))),
+        // The first month that fails, else the first named.
+        Goal::In(_) => within
+            .iter()
+            .copied()
+            .find(|&i| !qualified(&months[i]))
+            .or(within.first().copied()),
+    }
+}
+
+/// What keeps the best attempt from the target, in words.
+pub fn missing(answer: &Answer) -> Vec<String> {
+    let s = answer.scenario;
+    let rules = &s.rules;
+    let Some(k) = target_month(&answer.sought.target, &answer.months) else {
+        return Vec::new();
+    };
+    let m = &answer.months[k];
+    let paths: Vec<PathId> = match answer.sought.target.path {
+        Some(p) => vec![p],
+        None => PathId::ALL.to_vec(),
+    };
+    let mut out = Vec::new();
+    for p in paths {
+        let score = &m.paths[p.index()];
+        if score.qualified {
+            continue;
+        }
+        let name = &rules.paths.get(p).name;
+        for metric in Metric::ALL {
+            if score.points(metric) <= Decimal::ZERO {
+                out.push(format!(
+                    "{name} {} stays at 0 in {}",
+                    metric.label().to_lowercase(),
+                    m.month
+                ));
+            }
+        }
+        if score.total < rules.qualifying_total.0 {
+            let parts: Vec<String> = Metric::ALL
+                .iter()
+                .map(|&metric| {
+                    format!(
+                        "{} {} of {}",
+                        metric.label().to_lowercase(),
+                        fixed2(score.points(metric)),
+                        crate::score::max_points(rules.paths.get(p), metric).normalize()
+                    )
+                })
+                .collect();
+            out.push(format!(
+                "{name} reaches {} of {} in {} at best ({})",
+                fixed2(score.total),
+                fixed2(rules.qualifying_total.0),
+                m.month,
+                parts.join(", ")
+            ));
+        }
+    }
+    out
+}
+
+fn method(sought: &Sought) -> String {
+    let searched = format!(
+        "{} of {} scored",
+        count(sought.scored as usize, "choice", "choices"),
+        sought.choices
+    );
+    if sought.confidence.is_some() {
+        return if sought.proven {
+            format!("proven minimal: every cheaper choice was weighed exactly ({searched})")
+        } else {
+            format!("not proven minimal: the chances are estimated from random draws ({searched})")
+        };
+    }
+    match (sought.proven, sought.feasible) {
+        (true, true) => format!("proven minimal ({searched}, the rest ruled out by bounds)"),
+        (true, false) => format!("proven: no choice within the limits meets it ({searched})"),
+        (false, _) => format!(
+            "not proven minimal: more than {} choices, and the search stopped after {} (a heuristic answer: the best found)",
+            crate::seek::PROVEN_UP_TO,
+            sought.scored
+        ),
+    }
+}
+
+fn probability_text(sought: &Sought) -> Option<String> {
+    let (p, method, outcomes) = sought.probability?;
+    let how = match method {
+        Method::Exact => format!("exact over {outcomes} outcomes"),
+        Method::Sampled { draws, seed } => format!("estimated from {draws} draws, seed {seed}"),
+    };
+    Some(format!(
+        "chance of meeting the target: {:.1}% (wanted at least {:.1}%; {how})",
+        p * 100.0,
+        sought.confidence.unwrap_or(0.0) * 100.0
+    ))
+}
+
+pub fn render(answer: &Answer, format: Format) -> String {
+    match format {
+        Format::Table => table(answer),
+        Format::Json => json_doc(answer),
+        Format::Csv => csv(answer),
+    }
+}
+
+fn table(a: &Answer) -> String {
+    let s = a.scenario;
+    let sought = a.sought;
+    let names = PathId::ALL.map(|p| s.rules.paths.get(p).name.clone());
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Seeking for \"{}\": the cheapest way to {}.",
+        s.name,
+        describe(&sought.target, &names)
+    );
+    if sought.feasible {
+        let _ = writeln!(
+            out,
+            "Cheapest: {} for {} ({}).",
+            sought.cost.normalize(),
+            count(sought.uses.iter().sum::<u32>() as usize, "use", "uses"),
+            method(sought)
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "Not reachable with these options ({}). With every option at its most:",
+            method(sought)
+        );
+        for line in missing(a) {
+            let _ = writeln!(out, "  - {line}");
+        }
+    }
+    if let Some(p) = probability_text(sought) {
+        let _ = writeln!(out, "{}", capitalized(&p));
+    }
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED);
+    t.set_header(vec![
+        "Option",
+        "Uses",
+        "Cost each",
+        "Cost",
+        "Adds",
+        "The uses",
+    ]);
+    let k = target_month(&sought.target, &a.months);
+    for (i, o) in s.options.iter().enumerate() {
+        let uses = sought.uses[i];
+        let adds = match (a.without[i], k) {
+            (Some(without), Some(k)) => {
+                let with = target_score(&sought.target, &a.months[k]);
+                format!("{:+} in {}", fixed2(with - without), a.months[k].month).replace("+-", "-")
+            }
+            _ => String::new(),
+        };
+        let described: Vec<String> = (1..=uses).map(|u| o.describe_use(u)).collect();
+        t.add_row(vec![
+            o.name.clone(),
+            format!("{uses} of {}", o.max),
+            o.cost.normalize().to_string(),
+            (o.cost * Decimal::from(uses)).normalize().to_string(),
+            adds,
+            described.join("\n"),
+        ]);
+    }
+    let _ = writeln!(out, "\n{t}");
+    let _ = writeln!(
+        out,
+        "Adds: the points the option's uses add in that month (the target's path, or the higher path), against the same choice without them."
+    );
+    let mut m = Table::new();
+    m.load_style(presets::UTF8_FULL_CONDENSED);
+    m.set_header(vec![
+        "Month".to_string(),
+        names[0].clone(),
+        names[1].clone(),
+        "Qualified".into(),
+    ]);
+    for month in &a.months {
+        m.add_row(vec![
+            month.month.to_string(),
+            fixed2(month.paths[0].total),
+            fixed2(month.paths[1].total),
+            if month.qualified { "yes" } else { "" }.into(),
+        ]);
+    }
+    let _ = writeln!(
+        out,
+        "\nWith {}:\n{m}",
+        if sought.feasible {
+            "these uses"
+        } else {
+            "every option at its most"
+        }
+    );
+    out
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// The score the target looks at in a month: its path's total, or the higher path's.
+pub fn target_score(target: &Target, m: &MonthScore) -> Decimal {
+    match target.path {
+        Some(p) => m.paths[p.index()].total,
+        None => m.headline(),
+    }
+}
+
+fn number(d: Decimal) -> Value {
+    serde_json::from_str(&d.normalize().to_string()).unwrap_or(Value::Null)
+}
+
+fn json_doc(a: &Answer) -> String {
+    let s = a.scenario;
+    let sought = a.sought;
+    let uses: serde_json::Map<String, Value> = s
+        .options
+        .iter()
+        .zip(&sought.uses)
+        .map(|(o, &u)| (o.name.clone(), json!(if sought.feasible { u } else { 0 })))
+        .collect();
+    let mut doc = json!({
+        "scenario": s.name,
+        "feasible": sought.feasible,
+        "cost": number(sought.cost),
+        "uses": uses,
+        "proven": sought.proven,
+        "choices": u64::try_from(sought.choices).map_or_else(|_| json!(sought.choices.to_string()), |c| json!(c)),
+        "scored": sought.scored,
+        "target": {
+            "by": match &sought.target.goal { Goal::By(m) => json!(m.to_string()), Goal::In(_) => Value::Null },
+            "in": match &sought.target.goal { Goal::In(l) => json!(l.iter().map(Month::to_string).collect::<Vec<_>>()), Goal::By(_) => json!([]) },
+            "path": sought.target.path.map_or("any", |p| p.key()),
+        },
+        "options": s.options.iter().enumerate().map(|(i, o)| json!({
+            "name": o.name,
+            "kind": o.kind(),
+            "max": o.max,
+            "cost_each": number(o.cost),
+            "uses": sought.uses[i],
+            "cost": number(o.cost * Decimal::from(sought.uses[i])),
+            "events": (1..=sought.uses[i]).map(|u| o.describe_use(u)).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "months": a.months.iter().map(|m| json!({
+            "month": m.month.to_string(),
+            "enterprise": number(m.paths[0].total),
+            "smb": number(m.paths[1].total),
+            "qualified": m.qualified,
+        })).collect::<Vec<_>>(),
+    });
+    if !sought.feasible {
+        doc["missing"] = json!(missing(a));
+        doc["best_attempt"] = json!(
+            s.options
+                .iter()
+                .zip(&sought.uses)
+                .map(|(o, &u)| (o.name.clone(), json!(u)))
+                .collect::<serde_json::Map<_, _>>()
+        );
+    }
+    if let Some((p, method, outcomes)) = sought.probability {
+        doc["probability"] = json!((p * 1e6).round() / 1e6);
+        doc["confidence"] = json!(sought.confidence);
+        doc["odds_method"] = json!(match method {
+            Method::Exact => "exact",
+            Method::Sampled { .. } => "sampled",
+        });
+        doc["outcomes"] = json!(outcomes);
+    }
+    let mut text = serde_json::to_string_pretty(&doc).expect("JSON always serializes");
+    text.push('\n');
+    text
+}
+
+fn csv(a: &Answer) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(["option", "kind", "uses", "max", "cost_each", "cost"]);
+    for (o, &u) in a.scenario.options.iter().zip(&a.sought.uses) {
+        let u = if a.sought.feasible { u } else { 0 };
+        let _ = w.write_record([
+            o.name.clone(),
+            o.kind().to_string(),
+            u.to_string(),
+            o.max.to_string(),
+            o.cost.normalize().to_string(),
+            (o.cost * Decimal::from(u)).normalize().to_string(),
+        ]);
+    }
+    String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8")
+}
+
+/// A scenario that `extends` the sought one (written as `extends`) with the chosen uses
+/// as ordinary tenants, people and changes.
+pub fn plan_toml(scenario: &Scenario, uses: &[u32], extends: &str, command: &str) -> String {
+    let rules = &scenario.rules;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Written by `{command}`: the scenario it extends, with the chosen uses of its\n# options as ordinary events."
+    );
+    let _ = writeln!(
+        out,
+        "name = {}",
+        quoted(&format!("{} (sought)", scenario.name))
+    );
+    let _ = writeln!(out, "extends = {}", quoted(extends));
+    let with = scenario.with_uses(uses);
+    let people = &with.people;
+    for (o, &n) in scenario.options.iter().zip(uses) {
+        for k in 1..=n {
+            let month = o.month_of(k);
+            match &o.action {
+                Action::Tenant(t) => {
+                    let _ = writeln!(out, "\n[[tenants]]  # option \"{}\", use {k}", o.name);
+                    let _ = writeln!(out, "name = {}", quoted(&o.tenant_name(k)));
+                    let _ = writeln!(out, "since = \"{month}\"");
+                    let _ = writeln!(out, "seats = {}", t.seats.normalize());
+                    let _ = writeln!(out, "active = {}", t.active.normalize());
+                    let _ = writeln!(out, "acr = {}", t.acr.normalize());
+                    if let Some(a) = &t.m365 {
+                        let _ = writeln!(out, "m365 = {}", quoted(&a.name));
+                    }
+                    if let Some(a) = &t.azure {
+                        let _ = writeln!(out, "azure = {}", quoted(&a.name));
+                    }
+                    if o.probability < Decimal::ONE {
+                        let _ = writeln!(out, "probability = {}", o.probability.normalize());
+                    }
+                }
+                Action::Change(c) => {
+                    let _ = writeln!(out, "\n[[changes]]  # option \"{}\", use {k}", o.name);
+                    let _ = writeln!(out, "tenant = {}", quoted(&c.written));
+                    let _ = writeln!(out, "month = \"{month}\"");
+                    for (key, op) in [("seats", c.seats), ("active", c.active), ("acr", c.acr)] {
+                        if let Some(op) = op {
+                            let _ = match op {
+                                crate::scenario::ChangeOp::Set(v) => {
+                                    writeln!(out, "{key} = {}", v.normalize())
+                                }
+                                other => writeln!(out, "{key} = \"{other}\""),
+                            };
+                        }
+                    }
+                    if let Some(a) = &c.m365 {
+                        let _ = writeln!(out, "m365 = {}", quoted(&a.name));
+                    }
+                    if let Some(a) = &c.azure {
+                        let _ = writeln!(out, "azure = {}", quoted(&a.name));
+                    }
+                    if o.probability < Decimal::ONE {
+                        let _ = writeln!(out, "probability = {}", o.probability.normalize());
+                    }
+                }
+                Action::Certification { .. } => {}
+            }
+        }
+    }
+    // People who pass a certification option: the whole person, since an entry of the
+    // same name replaces the one it extends.
+    let mut named: Vec<&str> = Vec::new();
+    for (o, &n) in scenario.options.iter().zip(uses) {
+        if let Action::Certification { people: who, .. } = &o.action {
+            for name in &who[..n as usize] {
+                if !named.contains(&name.as_str()) {
+                    named.push(name);
+                }
+            }
+        }
+    }
+    for name in named {
+        let person = people.iter().find(|p| p.name == name).expect("added");
+        let _ = writeln!(out, "\n[[people]]\nname = {}\ncerts = [", quoted(name));
+        for c in &person.certs {
+            let entry = &rules.certifications[c.cert];
+            let code = entry.code.as_ref().unwrap_or(&entry.name).get_ref();
+            let mut line = format!("  {{ cert = {}, passed = \"{}\"", quoted(code), c.passed);
+            if let Some(until) = c.counts_until
+                && let Some(day) = until.succ_opt()
+            {
+                let _ = write!(line, ", expires = \"{day}\"");
+            }
+            if c.probability < Decimal::ONE {
+                let _ = write!(line, ", probability = {}", c.probability.normalize());
+            }
+            let _ = writeln!(out, "{line} }},");
+        }
+        let _ = writeln!(out, "]");
+    }
+    out
+}
+
+fn quoted(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}

@@ -1,0 +1,311 @@
+//! `pcsim seek` against an exhaustive search: every choice written out as an ordinary
+//! scenario (`Scenario::with_uses`), run as `run` runs it, and the cheapest that meets the
+//! target picked by hand-written rules.
+
+use pcsim::month::Month;
+use pcsim::odds::Sampling;
+use pcsim::rules::PathId;
+use pcsim::scenario::Scenario;
+use pcsim::seek::{Goal, Target, seek};
+use pcsim::simulate::{Bases, MonthScore, simulate};
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::support::{folder, pcsim, stdout};
+
+fn month(s: &str) -> Month {
+    s.parse().unwrap()
+}
+
+fn qualified(target: &Target, m: &MonthScore) -> bool {
+    match target.path {
+        Some(p) => m.paths[p.index()].qualified,
+        None => m.paths.iter().any(|p| p.qualified),
+    }
+}
+
+/// The target checked on `run`'s months, written out again here.
+fn meets(target: &Target, months: &[MonthScore]) -> bool {
+    match &target.goal {
+        Goal::By(by) => months
+            .iter()
+            .any(|m| m.month >= months[0].month && m.month <= *by && qualified(target, m)),
+        Goal::In(list) => list.iter().all(|want| {
+            months
+                .iter()
+                .any(|m| m.month == *want && qualified(target, m))
+        }),
+    }
+}
+
+/// Every choice, scored by `run`: the cheapest meeting the target (ties: fewer uses,
+/// then more uses of earlier options), or None.
+fn exhaustive(scenario: &Scenario, target: &Target) -> Option<(Decimal, Vec<u32>)> {
+    let options = &scenario.options;
+    let mut uses = vec![0u32; options.len()];
+    let mut best: Option<(Decimal, u32, Vec<u32>)> = None;
+    loop {
+        let run = simulate(&scenario.with_uses(&uses)).unwrap();
+        let projected: Vec<MonthScore> = run
+            .months
+            .iter()
+            .filter(|m| m.month >= scenario.start)
+            .cloned()
+            .collect();
+        if meets(target, &projected) {
+            let cost: Decimal = options
+                .iter()
+                .zip(&uses)
+                .map(|(o, &u)| o.cost * Decimal::from(u))
+                .sum();
+            let n: u32 = uses.iter().sum();
+            let wins = match &best {
+                None => true,
+                Some((c, k, b)) => (cost, n) < (*c, *k) || ((cost, n) == (*c, *k) && uses > *b),
+            };
+            if wins {
+                best = Some((cost, n, uses.clone()));
+            }
+        }
+        let mut i = 0;
+        while i < uses.len() && uses[i] == options[i].max {
+            uses[i] = 0;
+            i += 1;
+        }
+        if i == uses.len() {
+            break;
+        }
+        uses[i] += 1;
+    }
+    best.map(|(c, _, u)| (c, u))
+}
+
+/// The bundled menu with smaller limits, so that every choice can be run.
+fn small_menu() -> Scenario {
+    let text = std::fs::read_to_string("scenarios/options.toml")
+        .unwrap()
+        .replace("max = 8", "max = 4");
+    let baseline = std::fs::read_to_string("scenarios/baseline.toml").unwrap();
+    let dir = folder(&[("options.toml", &text), ("baseline.toml", &baseline)]);
+    Scenario::load(&dir.path().join("options.toml"), None).unwrap()
+}
+
+#[test]
+fn seek_finds_what_an_exhaustive_search_finds() {
+    let scenario = small_menu();
+    let choices: u32 = scenario.options.iter().map(|o| o.max + 1).product();
+    assert_eq!(choices, 5 * 4 * 4 * 3 * 3 * 4);
+    let targets = [
+        (Goal::In(vec![month("2027-11")]), None),
+        (Goal::In(vec![month("2027-09")]), Some(PathId::Smb)),
+        (Goal::In(vec![month("2027-10"), month("2028-01")]), None),
+        (Goal::By(month("2027-12")), Some(PathId::Enterprise)),
+        (Goal::In(vec![month("2027-12")]), Some(PathId::Enterprise)),
+        (Goal::By(month("2027-03")), None),
+    ];
+    let mut feasible = 0;
+    for (goal, path) in targets {
+        let target = Target { goal, path };
+        let sought = seek(
+            &scenario,
+            &target,
+            None,
+            Sampling::default(),
+            &Bases::default(),
+        )
+        .unwrap();
+        let expected = exhaustive(&scenario, &target);
+        assert!(sought.proven, "{target:?}");
+        match expected {
+            Some((cost, uses)) => {
+                feasible += 1;
+                assert!(sought.feasible, "{target:?}: expected {uses:?}");
+                assert_eq!((sought.cost, &sought.uses), (cost, &uses), "{target:?}");
+            }
+            None => assert!(!sought.feasible, "{target:?}: found {:?}", sought.uses),
+        }
+    }
+    // The targets above are chosen to cover both answers.
+    assert!((1..6).contains(&feasible), "{feasible} of 6 feasible");
+}
+
+/// A partner one win short: three certain wins and Dev's certification give 65 in W
+/// (see the odds tests); a fourth 50-seat win gives 73.33.
+fn one_short(options: &str) -> String {
+    let mut text = String::from(
+        "name = \"Short\"\nstart = \"2027-01\"\nmonths = 13\n\
+         [[tenants]]\nname = \"Win\"\ncount = 3\nsince = \"2027-01\"\nseats = 50\nactive = 50\n",
+    );
+    for name in ["Ana", "Ben", "Cara"] {
+        text.push_str(&format!(
+            "[[people]]\nname = \"{name}\"\ncerts = [\n  \
+             {{ cert = \"Cloud and AI Security Engineer Associate\", passed = \"2023-01\" }},\n  \
+             {{ cert = \"SC-200\", passed = \"2023-01\" }},\n  \
+             {{ cert = \"SC-100\", passed = \"2023-01\" }},\n]\n"
+        ));
+    }
+    text.push_str(
+        "[[people]]\nname = \"Dev\"\ncerts = [{ cert = \"SC-100\", passed = \"2023-01\" }]\n",
+    );
+    text.push_str(options);
+    text
+}
+
+const WIN: &str = "[[options]]\nname = \"Deal\"\ncost = 2500\nmax = 3\nmonth = \"2027-01\"\n\
+    tenant = { seats = 50, active = 50 }\n";
+
+#[test]
+fn json_gives_the_fields_planning_md_promises_and_write_gives_a_plan_run_shows_qualifying() {
+    // One deal in W is enough (73.33); a cheaper but useless option is left unused.
+    let options = format!(
+        "{WIN}[[options]]\nname = \"Swag\"\ncost = 10\nmax = 2\nchange = {{ tenant = \"Win\", seats = \"+0\" }}\n"
+    );
+    let dir = folder(&[("plan.toml", &one_short(&options))]);
+    let plan = dir.path().join("plan.toml");
+    let written = dir.path().join("sought.toml");
+    let json: Value = serde_json::from_str(&stdout(
+        pcsim()
+            .arg("seek")
+            .arg(&plan)
+            .args(["--in", "2027-01", "--format", "json", "--write"])
+            .arg(&written),
+    ))
+    .unwrap();
+    assert_eq!(json["feasible"], true);
+    assert_eq!(json["cost"], 2500);
+    assert_eq!(json["uses"]["Deal"], 1);
+    assert_eq!(json["uses"]["Swag"], 0);
+    assert_eq!(json["proven"], true);
+
+    // The written plan extends the scenario with "Deal 1", and `run` shows it qualifying.
+    let text = std::fs::read_to_string(&written).unwrap();
+    assert!(text.contains("extends = \"plan.toml\""), "{text}");
+    assert!(text.contains("name = \"Deal 1\""), "{text}");
+    let run: Value = serde_json::from_str(&stdout(
+        pcsim().arg("run").arg(&written).args(["--format", "json"]),
+    ))
+    .unwrap();
+    assert_eq!(run["months"][0]["month"], "2027-01");
+    assert_eq!(run["months"][0]["qualified"], true, "{}", run["months"][0]);
+    assert_eq!(run["months"][0]["headline"], 73.33);
+}
+
+#[test]
+fn an_unreachable_target_says_what_is_missing() {
+    // Wins alone never earn deployments on the enterprise path: Enterprise cannot qualify.
+    let dir = folder(&[("plan.toml", &one_short(WIN))]);
+    let plan = dir.path().join("plan.toml");
+    let json: Value = serde_json::from_str(&stdout(pcsim().arg("seek").arg(&plan).args([
+        "--in",
+        "2027-01",
+        "--path",
+        "enterprise",
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(json["feasible"], false);
+    assert_eq!(json["proven"], true);
+    let missing: Vec<String> = json["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        missing.iter().any(|m| m.starts_with("Enterprise reaches")),
+        "{missing:?}"
+    );
+    let table =
+        stdout(
+            pcsim()
+                .arg("seek")
+                .arg(&plan)
+                .args(["--in", "2027-01", "--path", "enterprise"]),
+        );
+    assert!(
+        table.contains("Not reachable with these options"),
+        "{table}"
+    );
+}
+
+#[test]
+fn with_confidence_the_cheapest_choice_likely_enough_is_found() {
+    // Each deal closes with 50%. One more win is needed in W: P(at least one of k deals)
+    // = 1 - 0.5^k: 0.5, 0.75, 0.875. At 0.8 that takes three deals.
+    let options = WIN.replace("tenant =", "probability = 0.5\ntenant =");
+    let dir = folder(&[("plan.toml", &one_short(&options))]);
+    let plan = dir.path().join("plan.toml");
+    let json: Value = serde_json::from_str(&stdout(pcsim().arg("seek").arg(&plan).args([
+        "--in",
+        "2027-01",
+        "--confidence",
+        "0.8",
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(json["feasible"], true);
+    assert_eq!(json["uses"]["Deal"], 3);
+    assert_eq!(json["probability"].as_f64(), Some(0.875));
+    // At 0.9 no choice is likely enough: the best attempt is 0.875.
+    let json: Value = serde_json::from_str(&stdout(pcsim().arg("seek").arg(&plan).args([
+        "--in",
+        "2027-01",
+        "--confidence",
+        "0.9",
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(json["feasible"], false);
+    assert_eq!(json["probability"].as_f64(), Some(0.875));
+}
+
+#[test]
+fn bad_options_are_refused_with_their_position() {
+    let cases = [
+        (
+            "[[options]]\nname = \"X\"\ncost = -5\ntenant = { seats = 5 }\n",
+            "cost must not be negative",
+        ),
+        (
+            "[[options]]\nname = \"X\"\ncost = 5\nmax = 51\ntenant = { seats = 5 }\n",
+            "max must be between 1 and 50",
+        ),
+        (
+            "[[options]]\nname = \"X\"\ncost = 5\ncert = \"SC-999\"\n",
+            "unknown certification \"SC-999\"",
+        ),
+        (
+            "[[options]]\nname = \"X\"\ncost = 5\nmax = 3\ncert = \"SC-200\"\npeople = [\"Ana\", \"Ben\"]\n",
+            "`people` names 2 people but `max` is 3",
+        ),
+        (
+            "[[options]]\nname = \"X\"\ncost = 5\nchange = { tenant = \"Nobody\", seats = \"+5\" }\n",
+            "no tenant or group is named \"Nobody\"",
+        ),
+        (
+            "[[options]]\nname = \"X\"\ncost = 5\n",
+            "needs exactly one of",
+        ),
+        (
+            "[[options]]\nname = \"X\"\ncost = 5\nmax = 20\nevery = 1\ntenant = { seats = 5 }\n",
+            "use 20 of \"X\" would fall in 2028-08, after the projection ends (2028-01)",
+        ),
+    ];
+    for (options, expected) in cases {
+        let dir = folder(&[("plan.toml", &one_short(options))]);
+        let out = pcsim()
+            .arg("check")
+            .arg(dir.path().join("plan.toml"))
+            .assert()
+            .code(1)
+            .get_output()
+            .stderr
+            .clone();
+        let message = String::from_utf8(out).unwrap();
+        assert!(message.contains(expected), "{expected}: {message}");
+        assert!(message.contains("plan.toml:"), "{message}");
+    }
+}
