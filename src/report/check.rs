@@ -226,6 +226,32 @@ pub fn check_report(s: &Scenario) -> String {
         let _ = writeln!(out, "{t}");
     }
 
+    if !s.options.is_empty() {
+        let choices: u128 = s.options.iter().map(|o| o.max as u128 + 1).product();
+        let _ = writeln!(
+            out,
+            "\nOptions for `pcsim seek` ({}, {choices} choices in all):",
+            s.options.len()
+        );
+        let mut t = grid(&["Option", "Kind", "Cost each", "Max", "Uses", "Probability"]);
+        for o in &s.options {
+            let first = o.describe_use(1);
+            let uses = match o.max {
+                1 => first,
+                n => format!("{first}\n… {}", o.describe_use(n)),
+            };
+            t.add_row(vec![
+                o.name.clone(),
+                o.kind().to_string(),
+                o.cost.normalize().to_string(),
+                o.max.to_string(),
+                uses,
+                chance(o.probability),
+            ]);
+        }
+        let _ = writeln!(out, "{t}");
+    }
+
     let r = &s.rules;
     let _ = writeln!(
         out,

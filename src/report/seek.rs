@@ -374,7 +374,7 @@ pub fn plan_toml(scenario: &Scenario, uses: &[u32], extends: &str, command: &str
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "# Written by `{command}`: the scenario it extends, with the chosen uses of its\n# options as ordinary events."
+        "# Written by\n#   {command}\n# The scenario it extends, with the chosen uses of its options as ordinary events."
     );
     let _ = writeln!(
         out,
