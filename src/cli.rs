@@ -551,29 +551,17 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
                 seed,
                 always: false,
             };
-            let bases = crate::simulate::Bases::default();
-            let sought = crate::seek::seek(&scenario, &target, confidence, sampling, &bases)?;
-            let menu = crate::seek::Menu::new(&scenario, &bases)?;
-            let months = menu.score(&sought.uses);
-            let without = (0..scenario.options.len())
-                .map(|i| {
-                    (sought.feasible && sought.uses[i] > 0).then(|| {
-                        let mut fewer = sought.uses.clone();
-                        fewer[i] = 0;
-                        let k = crate::report::seek::target_month(&target, &months)?;
-                        Some(crate::report::seek::target_score(
-                            &target,
-                            &menu.score(&fewer)[k],
-                        ))
-                    })?
-                })
-                .collect();
+            let sought = crate::seek::seek(
+                &scenario,
+                &target,
+                confidence,
+                sampling,
+                &crate::simulate::Bases::default(),
+            )?;
             drop(progress);
             let answer = crate::report::seek::Answer {
                 scenario: &scenario,
                 sought: &sought,
-                months,
-                without,
             };
             if let Some(plan) = write {
                 if !sought.feasible {

@@ -53,6 +53,14 @@ pub struct Target {
 }
 
 impl Target {
+    /// The score the target looks at in a month: its path's total, or the higher path's.
+    pub fn score(&self, m: &MonthScore) -> Decimal {
+        match self.path {
+            Some(p) => m.paths[p.index()].total,
+            None => m.headline(),
+        }
+    }
+
     fn qualified(&self, m: &MonthScore) -> bool {
         match self.path {
             Some(p) => m.paths[p.index()].qualified,
@@ -86,13 +94,13 @@ impl Target {
 }
 
 /// How seeking went.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Sought {
     pub target: Target,
-    /// Uses per option, in the scenario's order (the best attempt, all uses, when
-    /// infeasible).
+    /// Uses per option, in the scenario's order (the best attempt when infeasible).
     pub uses: Vec<u32>,
     pub feasible: bool,
+    /// Of the chosen uses; 0 when infeasible.
     pub cost: Decimal,
     /// No choice within the limits is cheaper (or, when infeasible: none meets it).
     pub proven: bool,
@@ -100,9 +108,51 @@ pub struct Sought {
     pub choices: u128,
     /// Choices scored.
     pub scored: u64,
-    /// With `--confidence`: the chance the chosen uses meet the target, and how found.
+    /// With `--confidence`: the chance the uses meet the target, and how it was found.
     pub probability: Option<(f64, Method, u64)>,
     pub confidence: Option<f64>,
+    /// The projected months with `uses`.
+    pub months: Vec<MonthScore>,
+    /// Per option, when feasible and used: the month the target looks at and the points
+    /// its uses add there (against the same choice without them).
+    pub adds: Vec<Option<(Month, Decimal)>>,
+}
+
+/// What a search found, before it is worked out for the output.
+struct Found {
+    uses: Vec<u32>,
+    feasible: bool,
+    proven: bool,
+    scored: u64,
+    probability: Option<(f64, Method, u64)>,
+}
+
+/// The month whose score the output weighs: the first month meeting the target, or,
+/// when none does, the best month within it (`--by`) or the first that fails (`--in`).
+pub fn target_month(target: &Target, months: &[MonthScore]) -> Option<usize> {
+    let within: Vec<usize> = (0..months.len())
+        .filter(|&i| match &target.goal {
+            Goal::By(by) => months[i].month <= *by,
+            Goal::In(list) => list.contains(&months[i].month),
+        })
+        .collect();
+    match &target.goal {
+        Goal::By(_) => within
+            .iter()
+            .copied()
+            .find(|&i| target.qualified(&months[i]))
+            .or_else(|| {
+                within
+                    .iter()
+                    .copied()
+                    .max_by_key(|&i| target.score(&months[i]))
+            }),
+        Goal::In(_) => within
+            .iter()
+            .copied()
+            .find(|&i| !target.qualified(&months[i]))
+            .or(within.first().copied()),
+    }
 }
 
 /// The order of preference: less cost, then fewer uses, then uses of earlier options.
@@ -390,10 +440,9 @@ pub fn seek(
     check_target(scenario, target)?;
     let options = &scenario.options;
     let choices: u128 = options.iter().map(|o| o.max as u128 + 1).product();
-    let all: Vec<u32> = options.iter().map(|o| o.max).collect();
-    let mut sought = match confidence {
+    let menu = Menu::new(scenario, bases)?;
+    let found = match confidence {
         None => {
-            let menu = Menu::new(scenario, bases)?;
             let mut search = Search {
                 menu: &menu,
                 target,
@@ -408,30 +457,47 @@ pub fn seek(
             };
             let mut uses = vec![0; options.len()];
             search.branch(&mut uses, 0, false);
-            let proven = !search.stopped;
-            let (feasible, uses) = match search.best {
-                Some((_, _, uses)) => (true, uses),
-                None => (false, all.clone()),
-            };
-            Sought {
-                target: target.clone(),
-                cost: Decimal::ZERO,
-                uses,
-                feasible,
-                proven,
-                choices,
+            Found {
+                feasible: search.best.is_some(),
+                uses: match search.best {
+                    Some((_, _, uses)) => uses,
+                    None => options.iter().map(|o| o.max).collect(),
+                },
+                proven: !search.stopped,
                 scored: search.scored,
                 probability: None,
-                confidence,
             }
         }
         Some(p) => by_confidence(scenario, target, p, sampling, bases, choices)?,
     };
-    sought.cost = cost_of(scenario, &sought.uses).0;
-    if !sought.feasible {
-        sought.cost = Decimal::ZERO;
-    }
-    Ok(sought)
+    let months = menu.score(&found.uses);
+    let at = target_month(target, &months);
+    let adds = (0..options.len())
+        .map(|i| {
+            let k = at.filter(|_| found.feasible && found.uses[i] > 0)?;
+            let mut without = found.uses.clone();
+            without[i] = 0;
+            let less = target.score(&menu.score(&without)[k]);
+            Some((months[k].month, target.score(&months[k]) - less))
+        })
+        .collect();
+    Ok(Sought {
+        target: target.clone(),
+        cost: if found.feasible {
+            cost_of(scenario, &found.uses).0
+        } else {
+            Decimal::ZERO
+        },
+        uses: found.uses,
+        feasible: found.feasible,
+        proven: found.proven,
+        choices,
+        scored: found.scored,
+        probability: found.probability,
+        confidence,
+        months,
+        adds,
+    })
 }
 
 struct Search<'m, 'a> {
@@ -498,7 +564,7 @@ fn by_confidence(
     sampling: Sampling,
     bases: &Bases,
     choices: u128,
-) -> Result<Sought> {
+) -> Result<Found> {
     let options = &scenario.options;
     if choices > PROVEN_UP_TO {
         return Err(Error::Input(format!(
@@ -530,43 +596,32 @@ fn by_confidence(
             Ordering::Equal
         }
     });
-    // The same uses deterministically: choices that cannot meet the target even when
-    // every event happens are skipped only if no event is uncertain (else an outcome
-    // without some event could still meet it).
     let mut scored = 0;
-    let mut best_attempt: Option<(f64, Method, u64, Vec<u32>)> = None;
-    for (_, _, uses) in &order {
-        let variant = scenario.with_uses(uses);
+    let mut best_attempt: Option<((f64, Method, u64), Vec<u32>)> = None;
+    for (_, _, uses) in order {
         scored += 1;
-        let (p, method, outcomes) =
-            odds::chance(&variant, sampling, bases, |months| target.met(months))?;
-        if p >= confidence {
-            return Ok(Sought {
-                target: target.clone(),
-                uses: uses.clone(),
+        let chance = odds::chance(&scenario.with_uses(&uses), sampling, bases, |months| {
+            target.met(months)
+        })?;
+        if chance.0 >= confidence {
+            return Ok(Found {
+                uses,
                 feasible: true,
-                cost: Decimal::ZERO,
-                proven: method == Method::Exact,
-                choices,
+                proven: chance.1 == Method::Exact,
                 scored,
-                probability: Some((p, method, outcomes)),
-                confidence: Some(confidence),
+                probability: Some(chance),
             });
         }
-        if best_attempt.as_ref().is_none_or(|b| p > b.0) {
-            best_attempt = Some((p, method, outcomes, uses.clone()));
+        if best_attempt.as_ref().is_none_or(|b| chance.0 > b.0.0) {
+            best_attempt = Some((chance, uses));
         }
     }
-    let (p, method, outcomes, uses) = best_attempt.expect("at least one choice");
-    Ok(Sought {
-        target: target.clone(),
+    let (chance, uses) = best_attempt.expect("at least one choice");
+    Ok(Found {
         uses,
         feasible: false,
-        cost: Decimal::ZERO,
-        proven: method == Method::Exact,
-        choices,
+        proven: chance.1 == Method::Exact,
         scored,
-        probability: Some((p, method, outcomes)),
-        confidence: Some(confidence),
+        probability: Some(chance),
     })
 }

@@ -176,6 +176,10 @@ fn json_gives_the_fields_planning_md_promises_and_write_gives_a_plan_run_shows_q
     assert_eq!(json["uses"]["Deal"], 1);
     assert_eq!(json["uses"]["Swag"], 0);
     assert_eq!(json["proven"], true);
+    // The deal lifts W from 65 to 73.33; the unused option adds nothing.
+    assert_eq!(json["options"][0]["adds"]["month"], "2027-01");
+    assert_eq!(json["options"][0]["adds"]["points"], 8.33);
+    assert_eq!(json["options"][1]["adds"], Value::Null);
 
     // The written plan extends the scenario with "Deal 1", and `run` shows it qualifying.
     let text = std::fs::read_to_string(&written).unwrap();

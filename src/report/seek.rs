@@ -15,17 +15,12 @@ use crate::rules::PathId;
 use crate::scenario::Scenario;
 use crate::scenario::options::Action;
 use crate::score::Metric;
-use crate::seek::{Goal, Sought, Target};
-use crate::simulate::MonthScore;
+use crate::seek::{Goal, Sought, Target, target_month};
 
-/// Everything the output shows, worked out from the search's answer.
+/// What the output shows: the search's answer for this scenario.
 pub struct Answer<'a> {
     pub scenario: &'a Scenario,
     pub sought: &'a Sought,
-    /// The projected months with the chosen uses (the best attempt when infeasible).
-    pub months: Vec<MonthScore>,
-    /// Per option used: the target month's score on the target's paths without it.
-    pub without: Vec<Option<Decimal>>,
 }
 
 /// "qualify by 2027-06 on either path"
@@ -43,48 +38,14 @@ pub fn describe(target: &Target, names: &[String; 2]) -> String {
     }
 }
 
-/// The month whose score the output weighs: the first month meeting the target (or the
-/// best month within it, when none does).
-pub fn target_month(target: &Target, months: &[MonthScore]) -> Option<usize> {
-    let score = |m: &MonthScore| match target.path {
-        Some(p) => m.paths[p.index()].total,
-        None => m.headline(),
-    };
-    let qualified = |m: &MonthScore| match target.path {
-        Some(p) => m.paths[p.index()].qualified,
-        None => m.qualified,
-    };
-    let within: Vec<usize> = match &target.goal {
-        Goal::By(by) => (0..months.len())
-            .filter(|&i| months[i].month <= *by)
-            .collect(),
-        Goal::In(list) => (0..months.len())
-            .filter(|&i| list.contains(&months[i].month))
-            .collect(),
-    };
-    match &target.goal {
-        Goal::By(_) => within
-            .iter()
-            .copied()
-            .find(|&i| qualified(&months[i]))
-            .or_else(|| within.iter().copied().max_by_key(|&i| score(&months[i]))),
-        // The first month that fails, else the first named.
-        Goal::In(_) => within
-            .iter()
-            .copied()
-            .find(|&i| !qualified(&months[i]))
-            .or(within.first().copied()),
-    }
-}
-
 /// What keeps the best attempt from the target, in words.
 pub fn missing(answer: &Answer) -> Vec<String> {
     let s = answer.scenario;
     let rules = &s.rules;
-    let Some(k) = target_month(&answer.sought.target, &answer.months) else {
+    let Some(k) = target_month(&answer.sought.target, &answer.sought.months) else {
         return Vec::new();
     };
-    let m = &answer.months[k];
+    let m = &answer.sought.months[k];
     let paths: Vec<PathId> = match answer.sought.target.path {
         Some(p) => vec![p],
         None => PathId::ALL.to_vec(),
@@ -216,16 +177,12 @@ fn table(a: &Answer) -> String {
         "Adds",
         "The uses",
     ]);
-    let k = target_month(&sought.target, &a.months);
     for (i, o) in s.options.iter().enumerate() {
         let uses = sought.uses[i];
-        let adds = match (a.without[i], k) {
-            (Some(without), Some(k)) => {
-                let with = target_score(&sought.target, &a.months[k]);
-                format!("{:+} in {}", fixed2(with - without), a.months[k].month).replace("+-", "-")
-            }
-            _ => String::new(),
-        };
+        let adds = sought.adds[i].map_or(String::new(), |(month, points)| {
+            let sign = if points < Decimal::ZERO { "" } else { "+" };
+            format!("{sign}{} in {month}", fixed2(points))
+        });
         let described: Vec<String> = (1..=uses).map(|u| o.describe_use(u)).collect();
         t.add_row(vec![
             o.name.clone(),
@@ -249,7 +206,7 @@ fn table(a: &Answer) -> String {
         names[1].clone(),
         "Qualified".into(),
     ]);
-    for month in &a.months {
+    for month in &sought.months {
         m.add_row(vec![
             month.month.to_string(),
             fixed2(month.paths[0].total),
@@ -274,14 +231,6 @@ fn capitalized(s: &str) -> String {
     c.next()
         .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
         .unwrap_or_default()
-}
-
-/// The score the target looks at in a month: its path's total, or the higher path's.
-pub fn target_score(target: &Target, m: &MonthScore) -> Decimal {
-    match target.path {
-        Some(p) => m.paths[p.index()].total,
-        None => m.headline(),
-    }
 }
 
 fn number(d: Decimal) -> Value {
@@ -318,8 +267,9 @@ fn json_doc(a: &Answer) -> String {
             "uses": sought.uses[i],
             "cost": number(o.cost * Decimal::from(sought.uses[i])),
             "events": (1..=sought.uses[i]).map(|u| o.describe_use(u)).collect::<Vec<_>>(),
+            "adds": sought.adds[i].map(|(month, points)| json!({"month": month.to_string(), "points": number(points)})),
         })).collect::<Vec<_>>(),
-        "months": a.months.iter().map(|m| json!({
+        "months": sought.months.iter().map(|m| json!({
             "month": m.month.to_string(),
             "enterprise": number(m.paths[0].total),
             "smb": number(m.paths[1].total),
@@ -395,15 +345,7 @@ pub fn plan_toml(scenario: &Scenario, uses: &[u32], extends: &str, command: &str
                     let _ = writeln!(out, "seats = {}", t.seats.normalize());
                     let _ = writeln!(out, "active = {}", t.active.normalize());
                     let _ = writeln!(out, "acr = {}", t.acr.normalize());
-                    if let Some(a) = &t.m365 {
-                        let _ = writeln!(out, "m365 = {}", quoted(&a.name));
-                    }
-                    if let Some(a) = &t.azure {
-                        let _ = writeln!(out, "azure = {}", quoted(&a.name));
-                    }
-                    if o.probability < Decimal::ONE {
-                        let _ = writeln!(out, "probability = {}", o.probability.normalize());
-                    }
+                    ending(&mut out, &t.m365, &t.azure, o.probability);
                 }
                 Action::Change(c) => {
                     let _ = writeln!(out, "\n[[changes]]  # option \"{}\", use {k}", o.name);
@@ -419,15 +361,7 @@ pub fn plan_toml(scenario: &Scenario, uses: &[u32], extends: &str, command: &str
                             };
                         }
                     }
-                    if let Some(a) = &c.m365 {
-                        let _ = writeln!(out, "m365 = {}", quoted(&a.name));
-                    }
-                    if let Some(a) = &c.azure {
-                        let _ = writeln!(out, "azure = {}", quoted(&a.name));
-                    }
-                    if o.probability < Decimal::ONE {
-                        let _ = writeln!(out, "probability = {}", o.probability.normalize());
-                    }
+                    ending(&mut out, &c.m365, &c.azure, o.probability);
                 }
                 Action::Certification { .. } => {}
             }
@@ -465,6 +399,23 @@ pub fn plan_toml(scenario: &Scenario, uses: &[u32], extends: &str, command: &str
         let _ = writeln!(out, "]");
     }
     out
+}
+
+/// The keys a written tenant and change share: associations and probability.
+fn ending(
+    out: &mut String,
+    m365: &Option<crate::scenario::Association>,
+    azure: &Option<crate::scenario::Association>,
+    probability: Decimal,
+) {
+    for (key, a) in [("m365", m365), ("azure", azure)] {
+        if let Some(a) = a {
+            let _ = writeln!(out, "{key} = {}", quoted(&a.name));
+        }
+    }
+    if probability < Decimal::ONE {
+        let _ = writeln!(out, "probability = {}", probability.normalize());
+    }
 }
 
 fn quoted(s: &str) -> String {

@@ -516,6 +516,22 @@ fn association(
     }
 }
 
+/// An optional `m365` or `azure` key, looked up.
+fn association_of(
+    rules: &Ruleset,
+    side: Side,
+    written: &Option<toml::Spanned<String>>,
+    src: &Source,
+) -> Result<Option<Association>> {
+    written
+        .as_ref()
+        .map(|a| association(rules, side, a, src))
+        .transpose()
+}
+
+/// For a change (or change option) that gives none of the facts it could change.
+const CHANGES_NOTHING: &str = "this change changes nothing: give seats, active, acr, m365 or azure";
+
 fn side_label(side: Side) -> &'static str {
     match side {
         Side::M365 => "M365",
@@ -586,16 +602,8 @@ fn resolve_tenants(
             seats: t.seats.0,
             active: t.active.0,
             acr: t.acr.0,
-            m365: t
-                .m365
-                .as_ref()
-                .map(|a| association(rules, Side::M365, a, src))
-                .transpose()?,
-            azure: t
-                .azure
-                .as_ref()
-                .map(|a| association(rules, Side::Azure, a, src))
-                .transpose()?,
+            m365: association_of(rules, Side::M365, &t.m365, src)?,
+            azure: association_of(rules, Side::Azure, &t.azure, src)?,
             probability: t.probability.map_or(Decimal::ONE, |p| p.0),
         };
         let members: Vec<Tenant> = match t.count {
@@ -733,10 +741,7 @@ fn resolve_changes(
         };
         let ops = [&c.seats, &c.active, &c.acr];
         if ops.iter().all(|o| o.is_none()) && c.m365.is_none() && c.azure.is_none() {
-            return Err(src.at(
-                c.tenant.span(),
-                "this change changes nothing: give seats, active, acr, m365 or azure",
-            ));
+            return Err(src.at(c.tenant.span(), CHANGES_NOTHING));
         }
         if let Some(until) = &c.until {
             if !ops
@@ -761,16 +766,8 @@ fn resolve_changes(
             seats: c.seats.as_ref().map(|o| *o.get_ref()),
             active: c.active.as_ref().map(|o| *o.get_ref()),
             acr: c.acr.as_ref().map(|o| *o.get_ref()),
-            m365: c
-                .m365
-                .as_ref()
-                .map(|a| association(rules, Side::M365, a, src))
-                .transpose()?,
-            azure: c
-                .azure
-                .as_ref()
-                .map(|a| association(rules, Side::Azure, a, src))
-                .transpose()?,
+            m365: association_of(rules, Side::M365, &c.m365, src)?,
+            azure: association_of(rules, Side::Azure, &c.azure, src)?,
             probability: c.probability.map_or(Decimal::ONE, |p| p.0),
         });
     }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use super::layers::{From, Merged};
-use super::model::{MAX_USES, OptionEntry};
+use super::model::OptionEntry;
 use super::{Change, Ending, HeldCert, History, Person, Scenario, Target, Tenant};
 use crate::error::Result;
 use crate::month::{DayOrMonth, Month};
@@ -147,16 +147,8 @@ pub fn resolve(merged: &Merged, rules: &Ruleset, cx: Context) -> Result<Vec<Plan
                 seats: t.seats.0,
                 active: t.active.0,
                 acr: t.acr.0,
-                m365: t
-                    .m365
-                    .as_ref()
-                    .map(|a| super::association(rules, Side::M365, a, src))
-                    .transpose()?,
-                azure: t
-                    .azure
-                    .as_ref()
-                    .map(|a| super::association(rules, Side::Azure, a, src))
-                    .transpose()?,
+                m365: super::association_of(rules, Side::M365, &t.m365, src)?,
+                azure: super::association_of(rules, Side::Azure, &t.azure, src)?,
                 probability,
             })
         } else if let Some(cert) = &o.cert {
@@ -221,10 +213,7 @@ pub fn resolve(merged: &Merged, rules: &Ruleset, cx: Context) -> Result<Vec<Plan
                 && c.m365.is_none()
                 && c.azure.is_none()
             {
-                return Err(src.at(
-                    spanned.span(),
-                    "this change changes nothing: give seats, active, acr, m365 or azure",
-                ));
+                return Err(src.at(spanned.span(), super::CHANGES_NOTHING));
             }
             Action::Change(Change {
                 at: src.locate(o.name.span()),
@@ -235,20 +224,11 @@ pub fn resolve(merged: &Merged, rules: &Ruleset, cx: Context) -> Result<Vec<Plan
                 seats: c.seats.as_ref().map(|o| *o.get_ref()),
                 active: c.active.as_ref().map(|o| *o.get_ref()),
                 acr: c.acr.as_ref().map(|o| *o.get_ref()),
-                m365: c
-                    .m365
-                    .as_ref()
-                    .map(|a| super::association(rules, Side::M365, a, src))
-                    .transpose()?,
-                azure: c
-                    .azure
-                    .as_ref()
-                    .map(|a| super::association(rules, Side::Azure, a, src))
-                    .transpose()?,
+                m365: super::association_of(rules, Side::M365, &c.m365, src)?,
+                azure: super::association_of(rules, Side::Azure, &c.azure, src)?,
                 probability,
             })
         };
-        debug_assert!(max as i64 <= MAX_USES);
         options.push(PlanOption {
             name: name.clone(),
             cost: o.cost.0,
