@@ -178,6 +178,8 @@ fn plain_words(message: &str) -> String {
         "a string" => "text in quotes",
         "a boolean" => "true or false",
         "a sequence" => "a list",
+        // A sub-table such as `tenant = { seats = 50 }`: serde names its Rust struct.
+        e if e.starts_with("struct ") => "a table in braces, such as { seats = 50 }",
         e => e,
     };
     let mut text = format!("expected {expected}, not {found}");
@@ -226,6 +228,10 @@ mod tests {
             "expected a number, such as 120 or 350.50, not \"ten\""
         );
         assert!(plain_words("invalid type: map, expected a sequence").contains("[[tenants]]"));
+        assert_eq!(
+            plain_words("invalid type: integer `5`, expected struct OptionTenant"),
+            "expected a table in braces, such as { seats = 50 }, not 5"
+        );
         assert_eq!(
             plain_words("unknown field `strat`"),
             "unknown field `strat`"

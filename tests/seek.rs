@@ -294,6 +294,15 @@ fn bad_options_are_refused_with_their_position() {
             "needs exactly one of",
         ),
         (
+            "[[options]]\nname = \"X\"\ncost = 5\ntenant = 5\n",
+            "expected a table in braces, such as { seats = 50 }, not 5",
+        ),
+        (
+            "[[options]]\nname = \"X\"\ncost = 5\ntenant = { seats = 5 }\n\
+             [[options]]\nname = \"X\"\ncost = 6\ntenant = { seats = 5 }\n",
+            "there is already an option named \"X\" in this file",
+        ),
+        (
             "[[options]]\nname = \"X\"\ncost = 5\nmax = 20\nevery = 1\ntenant = { seats = 5 }\n",
             "use 20 of \"X\" would fall in 2028-08, after the projection ends (2028-01)",
         ),

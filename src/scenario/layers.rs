@@ -198,7 +198,12 @@ fn override_by_name<T: Clone>(
             return Err(source.at(
                 n.span(),
                 format!(
-                    "there is already a {what} named \"{}\" in this file",
+                    "there is already {} {what} named \"{}\" in this file",
+                    if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                        "an"
+                    } else {
+                        "a"
+                    },
                     n.get_ref()
                 ),
             ));
