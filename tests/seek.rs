@@ -322,3 +322,37 @@ fn bad_options_are_refused_with_their_position() {
         assert!(message.contains("plan.toml:"), "{message}");
     }
 }
+
+#[test]
+fn a_written_plan_adds_to_a_person_from_the_people_csv_without_repeating_their_certifications() {
+    // Dev comes from the people CSV with SC-100. The option has Dev pass SC-200 too; the
+    // plan must list only that, since a [[people]] entry adds to the CSV's certifications.
+    let text = one_short(
+        "[[options]]\nname = \"Dev SC-200\"\ncost = 300\ncert = \"SC-200\"\npeople = [\"Dev\"]\n",
+    )
+    .replace(
+        "[[people]]\nname = \"Dev\"\ncerts = [{ cert = \"SC-100\", passed = \"2023-01\" }]\n",
+        "",
+    )
+    .replace(
+        "months = 13\n",
+        "months = 13\npeople_csv = \"people.csv\"\n",
+    );
+    let dir = folder(&[
+        ("plan.toml", &text),
+        ("people.csv", "person,cert,passed\nDev,SC-100,2023-01\n"),
+    ]);
+    let written = dir.path().join("sought.toml");
+    // The plan with the option used once, as `--write` writes it.
+    let scenario = Scenario::load(&dir.path().join("plan.toml"), None).unwrap();
+    let plan = pcsim::report::seek::plan_toml(&scenario, &[1], "plan.toml", "test");
+    std::fs::write(&written, &plan).unwrap();
+    assert_eq!(plan.matches("cert = ").count(), 1, "{plan}");
+    assert!(
+        plan.contains("{ cert = \"SC-200\", passed = \"2027-01\" }"),
+        "{plan}"
+    );
+    let with = Scenario::load(&written, None).unwrap();
+    let dev = with.people.iter().find(|p| p.name == "Dev").unwrap();
+    assert_eq!(dev.certs.len(), 2, "{:?}", dev.certs);
+}

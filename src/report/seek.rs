@@ -367,8 +367,9 @@ pub fn plan_toml(scenario: &Scenario, uses: &[u32], extends: &str, command: &str
             }
         }
     }
-    // People who pass a certification option: the whole person, since an entry of the
-    // same name replaces the one it extends.
+    // People who pass a certification option: the whole person as the scenario's files
+    // give it, since an entry of the same name replaces the one it extends; what the
+    // people CSV gives stays there (the entry adds to it).
     let mut named: Vec<&str> = Vec::new();
     for (o, &n) in scenario.options.iter().zip(uses) {
         if let Action::Certification { people: who, .. } = &o.action {
@@ -382,7 +383,7 @@ pub fn plan_toml(scenario: &Scenario, uses: &[u32], extends: &str, command: &str
     for name in named {
         let person = people.iter().find(|p| p.name == name).expect("added");
         let _ = writeln!(out, "\n[[people]]\nname = {}\ncerts = [", quoted(name));
-        for c in &person.certs {
+        for c in &person.certs[person.from_csv..] {
             let entry = &rules.certifications[c.cert];
             let code = entry.code.as_ref().unwrap_or(&entry.name).get_ref();
             let mut line = format!("  {{ cert = {}, passed = \"{}\"", quoted(code), c.passed);

@@ -52,6 +52,9 @@ pub struct Scenario {
 pub struct Person {
     pub name: String,
     pub certs: Vec<HeldCert>,
+    /// How many of `certs`, from the first, the people CSV gives: a `[[people]]` entry of
+    /// the same name adds to them rather than replacing them.
+    pub from_csv: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -445,10 +448,14 @@ fn resolve_people(merged: &Merged, rules: &Ruleset) -> Result<Vec<Person>> {
                     )
                 })?;
             match people.iter_mut().find(|p| p.name == row.person) {
-                Some(p) => p.certs.push(cert),
+                Some(p) => {
+                    p.certs.push(cert);
+                    p.from_csv += 1;
+                }
                 None => people.push(Person {
                     name: row.person,
                     certs: vec![cert],
+                    from_csv: 1,
                 }),
             }
         }
@@ -490,6 +497,7 @@ fn resolve_people(merged: &Merged, rules: &Ruleset) -> Result<Vec<Person>> {
             None => people.push(Person {
                 name: p.name.get_ref().clone(),
                 certs,
+                from_csv: 0,
             }),
         }
     }

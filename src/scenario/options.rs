@@ -284,6 +284,7 @@ impl Scenario {
                         None => people.push(Person {
                             name: who[k].clone(),
                             certs: vec![cert],
+                            from_csv: 0,
                         }),
                     }
                 }
