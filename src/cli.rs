@@ -246,7 +246,7 @@ pub enum Command {
     },
     /// The least we must do: the cheapest uses of the scenario's [[options]] that meet a
     /// target (proven minimal up to 1,000,000 choices)
-    #[command(group(clap::ArgGroup::new("target").required(true).args(["by", "in_months"])))]
+    #[command(group(clap::ArgGroup::new("target").required(true).args(["by", "in_months", "renew"])))]
     Seek {
         /// The scenario TOML file, with [[options]]
         file: PathBuf,
@@ -256,6 +256,10 @@ pub enum Command {
         /// Qualify in this month (repeat for several: each must qualify)
         #[arg(long = "in", value_name = "YYYY-MM", id = "in_months")]
         in_months: Vec<Month>,
+        /// Renew at this anniversary (default: the next of `enrolled`): qualify in the
+        /// anniversary month or one of the five before it
+        #[arg(long, value_name = "YYYY-MM", num_args = 0..=1)]
+        renew: Option<Option<Month>>,
         /// Only this path counts (default: either)
         #[arg(long, value_enum)]
         path: Option<PathChoice>,
@@ -528,6 +532,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             file,
             by,
             in_months,
+            renew,
             path,
             confidence,
             draws,
@@ -542,9 +547,13 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             let target = crate::seek::Target {
                 goal: match by {
                     Some(m) => crate::seek::Goal::By(m),
+                    None if renew.is_some() => {
+                        crate::seek::Goal::renewal(&scenario, renew.flatten())?
+                    }
                     None => crate::seek::Goal::In(in_months),
                 },
                 path: path.map(|p| PathChoice::paths(Some(p))[0]),
+                start: scenario.start,
             };
             let sampling = crate::odds::Sampling {
                 draws,

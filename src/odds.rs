@@ -238,7 +238,8 @@ pub fn odds_sharing(scenario: &Scenario, sampling: Sampling, bases: &Bases) -> R
     Ok(prepared.finish(total, method, outcomes))
 }
 
-/// The chance that the projected months of an outcome meet `met`, and how it was found.
+/// The chance that an outcome's scored months (look-back first) meet `met`, and how it
+/// was found.
 pub fn chance(
     scenario: &Scenario,
     sampling: Sampling,
@@ -246,13 +247,12 @@ pub fn chance(
     met: impl Fn(&[MonthScore]) -> bool + Sync,
 ) -> Result<(f64, Method, u64)> {
     let prepared = prepare(scenario, bases)?;
-    let look = prepared.frame.look;
     let (blocks, method, outcomes) = prepared.weigh(
         sampling,
         || (0.0, 0.0),
         |(yes, all): &mut (f64, f64), scored, weight| {
             *all += weight;
-            if met(&scored[look..]) {
+            if met(scored) {
                 *yes += weight;
             }
         },

@@ -43,6 +43,9 @@ pub enum Goal {
     By(Month),
     /// Qualified in each of these months.
     In(Vec<Month>),
+    /// Renews at this anniversary: qualified in a month of its renewal window, `from`
+    /// to the anniversary (RULES.md §9). The window may reach back into the history.
+    Renew { anniversary: Month, from: Month },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +53,64 @@ pub struct Target {
     pub goal: Goal,
     /// Only this path counts; `None`: either.
     pub path: Option<PathId>,
+    /// The first projected month: `--by` counts from it.
+    pub start: Month,
+}
+
+impl Goal {
+    /// Renewal at `anniversary`, or with none named, at the next anniversary of the
+    /// scenario's `enrolled`. An error when none can be worked out, when the month falls
+    /// outside the projection, or when it is not an anniversary of `enrolled`.
+    pub fn renewal(scenario: &Scenario, anniversary: Option<Month>) -> Result<Goal> {
+        let next = scenario.first_anniversary();
+        let anniversary = match (anniversary, next, scenario.enrolled) {
+            (Some(m), Some(_), Some(enrolled)) => {
+                if m < scenario.start || m.since(enrolled) % 12 != 0 {
+                    let list: Vec<String> = (0..3)
+                        .map(|k| (next.expect("enrolled") + 12 * k).to_string())
+                        .collect();
+                    return Err(Error::Input(format!(
+                        "--renew {m} is not an anniversary of `enrolled` ({enrolled}) in the projection: the next ones are {}",
+                        list.join(", ")
+                    )));
+                }
+                m
+            }
+            (Some(m), _, _) => m,
+            (None, Some(m), _) => m,
+            (None, None, _) => {
+                let run = crate::simulate::simulate(scenario)?;
+                let hint = match run
+                    .summary
+                    .designation
+                    .iter()
+                    .find(|e| e.step == crate::simulate::DesignationStep::Enrol)
+                {
+                    Some(e) => format!(
+                        "; this scenario as it stands enrols in {}, so its first anniversary is {}",
+                        e.month,
+                        e.month + 12
+                    ),
+                    None => String::new(),
+                };
+                return Err(Error::Input(format!(
+                    "--renew without a month needs `enrolled = \"YYYY-MM\"` in the scenario (the month the partner enrolled or last renewed); or name the anniversary, as in --renew YYYY-MM{hint}"
+                )));
+            }
+        };
+        if anniversary < scenario.start || anniversary > scenario.end() {
+            return Err(Error::Input(format!(
+                "the anniversary {anniversary} is outside the projection ({} to {}): name one within it, or change `start` or `months`",
+                scenario.start,
+                scenario.end()
+            )));
+        }
+        let window = scenario.rules.windows.renew_months.0 as i32;
+        Ok(Goal::Renew {
+            anniversary,
+            from: anniversary - (window - 1),
+        })
+    }
 }
 
 impl Target {
@@ -68,13 +129,16 @@ impl Target {
         }
     }
 
-    /// Whether the projected months (from `start`) meet the target.
+    /// Whether the scored months (look-back and projection) meet the target.
     pub fn met(&self, months: &[MonthScore]) -> bool {
-        match &self.goal {
-            Goal::By(by) => months
+        let within = |from: Month, to: Month| {
+            months
                 .iter()
-                .take_while(|m| m.month <= *by)
-                .any(|m| self.qualified(m)),
+                .any(|m| m.month >= from && m.month <= to && self.qualified(m))
+        };
+        match &self.goal {
+            Goal::By(by) => within(self.start, *by),
+            Goal::Renew { anniversary, from } => within(*from, *anniversary),
             Goal::In(list) => list.iter().all(|want| {
                 months
                     .iter()
@@ -87,7 +151,7 @@ impl Target {
     /// The months the target names, which must be projected.
     fn months(&self) -> Vec<Month> {
         match &self.goal {
-            Goal::By(m) => vec![*m],
+            Goal::By(m) | Goal::Renew { anniversary: m, .. } => vec![*m],
             Goal::In(list) => list.clone(),
         }
     }
@@ -127,17 +191,22 @@ struct Found {
     probability: Option<(f64, Method, u64)>,
 }
 
-/// The month whose score the output weighs: the first month meeting the target, or,
-/// when none does, the best month within it (`--by`) or the first that fails (`--in`).
+/// The projected month whose score the output weighs: the first month meeting the
+/// target, or, when none does, the best month within it (`--by`, `--renew`) or the first
+/// that fails (`--in`).
 pub fn target_month(target: &Target, months: &[MonthScore]) -> Option<usize> {
     let within: Vec<usize> = (0..months.len())
-        .filter(|&i| match &target.goal {
-            Goal::By(by) => months[i].month <= *by,
-            Goal::In(list) => list.contains(&months[i].month),
+        .filter(|&i| {
+            let m = months[i].month;
+            match &target.goal {
+                Goal::By(by) => m >= target.start && m <= *by,
+                Goal::Renew { anniversary, from } => m >= *from && m <= *anniversary,
+                Goal::In(list) => list.contains(&m),
+            }
         })
         .collect();
     match &target.goal {
-        Goal::By(_) => within
+        Goal::By(_) | Goal::Renew { .. } => within
             .iter()
             .copied()
             .find(|&i| target.qualified(&months[i]))
@@ -325,6 +394,13 @@ impl<'a> Menu<'a> {
 
     /// The projected months (from `start`) with `uses`.
     pub fn score(&self, uses: &[u32]) -> Vec<MonthScore> {
+        let mut scored = self.score_all(uses);
+        scored.drain(..self.frame.look);
+        scored
+    }
+
+    /// The look-back months and the projected ones with `uses`.
+    fn score_all(&self, uses: &[u32]) -> Vec<MonthScore> {
         let mut tallies = self.base.clone();
         for (w, &u) in self.wins.iter().zip(uses) {
             if let Some(prefix) = w {
@@ -335,13 +411,11 @@ impl<'a> Menu<'a> {
             add(&mut tallies, &g.variants[g.index(self.scenario, uses)]);
         }
         let people = self.scenario.people_with_uses(uses);
-        let mut scored = self.frame.score(&self.scenario.rules, &people, &tallies);
-        scored.drain(..self.frame.look);
-        scored
+        self.frame.score(&self.scenario.rules, &people, &tallies)
     }
 
-    /// A score month by month that no choice agreeing with `uses` on the first `decided`
-    /// options can beat.
+    /// A score month by month (look-back included) that no choice agreeing with `uses` on
+    /// the first `decided` options can beat.
     fn best_case(&self, uses: &[u32], decided: usize) -> Vec<MonthScore> {
         let options = &self.scenario.options;
         let mut now = self.base.clone();
@@ -371,11 +445,8 @@ impl<'a> Menu<'a> {
             .map(|i| if i < decided { uses[i] } else { options[i].max })
             .collect();
         let people = self.scenario.people_with_uses(&most);
-        let mut scored = self
-            .frame
-            .score_between(&self.scenario.rules, &people, &now, &year_ago);
-        scored.drain(..self.frame.look);
-        scored
+        self.frame
+            .score_between(&self.scenario.rules, &people, &now, &year_ago)
     }
 }
 
@@ -527,7 +598,7 @@ impl Search<'_, '_> {
         // With nothing more used: every completion costs at least as much and uses more.
         if !unmet && {
             self.scored += 1;
-            self.target.met(&self.menu.score(uses))
+            self.target.met(&self.menu.score_all(uses))
         } {
             let candidate = (cost, count, uses.clone());
             if self.best.as_ref().is_none_or(|b| better(&candidate, b)) {

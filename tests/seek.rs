@@ -11,7 +11,7 @@ use pcsim::simulate::{Bases, MonthScore, simulate};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use crate::support::{folder, pcsim, stdout};
+use crate::support::{failure, folder, pcsim, stdout};
 
 fn month(s: &str) -> Month {
     s.parse().unwrap()
@@ -24,12 +24,16 @@ fn qualified(target: &Target, m: &MonthScore) -> bool {
     }
 }
 
-/// The target checked on `run`'s months, written out again here.
+/// The target checked on `run`'s months (look-back first), written out again here.
 fn meets(target: &Target, months: &[MonthScore]) -> bool {
-    match &target.goal {
-        Goal::By(by) => months
+    let some_in = |from: Month, to: Month| {
+        months
             .iter()
-            .any(|m| m.month >= months[0].month && m.month <= *by && qualified(target, m)),
+            .any(|m| m.month >= from && m.month <= to && qualified(target, m))
+    };
+    match &target.goal {
+        Goal::By(by) => some_in(target.start, *by),
+        Goal::Renew { anniversary, from } => some_in(*from, *anniversary),
         Goal::In(list) => list.iter().all(|want| {
             months
                 .iter()
@@ -38,44 +42,53 @@ fn meets(target: &Target, months: &[MonthScore]) -> bool {
     }
 }
 
-/// Every choice, scored by `run`: the cheapest meeting the target (ties: fewer uses,
-/// then more uses of earlier options), or None.
-fn exhaustive(scenario: &Scenario, target: &Target) -> Option<(Decimal, Vec<u32>)> {
+/// Every choice, in the order a counter runs through them, with its months scored by
+/// `run` (look-back first).
+fn every_choice(scenario: &Scenario) -> Vec<(Vec<u32>, Vec<MonthScore>)> {
     let options = &scenario.options;
     let mut uses = vec![0u32; options.len()];
-    let mut best: Option<(Decimal, u32, Vec<u32>)> = None;
+    let mut all = Vec::new();
     loop {
         let run = simulate(&scenario.with_uses(&uses)).unwrap();
-        let projected: Vec<MonthScore> = run
-            .months
-            .iter()
-            .filter(|m| m.month >= scenario.start)
-            .cloned()
-            .collect();
-        if meets(target, &projected) {
-            let cost: Decimal = options
-                .iter()
-                .zip(&uses)
-                .map(|(o, &u)| o.cost * Decimal::from(u))
-                .sum();
-            let n: u32 = uses.iter().sum();
-            let wins = match &best {
-                None => true,
-                Some((c, k, b)) => (cost, n) < (*c, *k) || ((cost, n) == (*c, *k) && uses > *b),
-            };
-            if wins {
-                best = Some((cost, n, uses.clone()));
-            }
-        }
+        let scored: Vec<MonthScore> = run.lookback.iter().chain(&run.months).cloned().collect();
+        all.push((uses.clone(), scored));
         let mut i = 0;
         while i < uses.len() && uses[i] == options[i].max {
             uses[i] = 0;
             i += 1;
         }
         if i == uses.len() {
-            break;
+            return all;
         }
         uses[i] += 1;
+    }
+}
+
+/// The cheapest choice meeting the target (ties: fewer uses, then more uses of earlier
+/// options), or None.
+fn exhaustive(
+    scenario: &Scenario,
+    every: &[(Vec<u32>, Vec<MonthScore>)],
+    target: &Target,
+) -> Option<(Decimal, Vec<u32>)> {
+    let mut best: Option<(Decimal, u32, Vec<u32>)> = None;
+    for (uses, scored) in every {
+        if meets(target, scored) {
+            let cost: Decimal = scenario
+                .options
+                .iter()
+                .zip(uses)
+                .map(|(o, &u)| o.cost * Decimal::from(u))
+                .sum();
+            let n: u32 = uses.iter().sum();
+            let wins = match &best {
+                None => true,
+                Some((c, k, b)) => (cost, n) < (*c, *k) || ((cost, n) == (*c, *k) && uses > b),
+            };
+            if wins {
+                best = Some((cost, n, uses.clone()));
+            }
+        }
     }
     best.map(|(c, _, u)| (c, u))
 }
@@ -102,10 +115,30 @@ fn seek_finds_what_an_exhaustive_search_finds() {
         (Goal::By(month("2027-12")), Some(PathId::Enterprise)),
         (Goal::In(vec![month("2027-12")]), Some(PathId::Enterprise)),
         (Goal::By(month("2027-03")), None),
+        // The renewal window of January 2028 is 2027-08 to 2028-01.
+        (
+            Goal::Renew {
+                anniversary: month("2028-01"),
+                from: month("2027-08"),
+            },
+            None,
+        ),
+        (
+            Goal::Renew {
+                anniversary: month("2027-02"),
+                from: month("2026-09"),
+            },
+            Some(PathId::Smb),
+        ),
     ];
+    let every = every_choice(&scenario);
     let mut feasible = 0;
     for (goal, path) in targets {
-        let target = Target { goal, path };
+        let target = Target {
+            goal,
+            path,
+            start: scenario.start,
+        };
         let sought = seek(
             &scenario,
             &target,
@@ -114,7 +147,7 @@ fn seek_finds_what_an_exhaustive_search_finds() {
             &Bases::default(),
         )
         .unwrap();
-        let expected = exhaustive(&scenario, &target);
+        let expected = exhaustive(&scenario, &every, &target);
         assert!(sought.proven, "{target:?}");
         match expected {
             Some((cost, uses)) => {
@@ -126,7 +159,7 @@ fn seek_finds_what_an_exhaustive_search_finds() {
         }
     }
     // The targets above are chosen to cover both answers.
-    assert!((1..6).contains(&feasible), "{feasible} of 6 feasible");
+    assert!((1..8).contains(&feasible), "{feasible} of 8 feasible");
 }
 
 /// A partner one win short: three certain wins and Dev's certification give 65 in W
@@ -355,4 +388,73 @@ fn a_written_plan_adds_to_a_person_from_the_people_csv_without_repeating_their_c
     let with = Scenario::load(&written, None).unwrap();
     let dev = with.people.iter().find(|p| p.name == "Dev").unwrap();
     assert_eq!(dev.certs.len(), 2, "{:?}", dev.certs);
+}
+
+/// One deal a month from April, every other month: uses in 2027-04, 06 and 08.
+const LATE_DEALS: &str = "[[options]]\nname = \"Deal\"\ncost = 2500\nmax = 3\nmonth = \"2027-04\"\n\
+    every = 2\ntenant = { seats = 50, active = 50 }\n";
+
+#[test]
+fn renewal_needs_a_qualified_month_in_the_anniversarys_window() {
+    // Enrolled in May 2026: the anniversary is 2027-05, its window 2026-12 to 2027-05.
+    // The deal of April lifts it from 65 to 73.33 in time; one is enough.
+    let text =
+        one_short(LATE_DEALS).replace("months = 13\n", "months = 13\nenrolled = \"2026-05\"\n");
+    let dir = folder(&[("plan.toml", &text)]);
+    let plan = dir.path().join("plan.toml");
+    let json: Value = serde_json::from_str(&stdout(
+        pcsim()
+            .arg("seek")
+            .arg(&plan)
+            .args(["--renew", "--format", "json"]),
+    ))
+    .unwrap();
+    assert_eq!(json["feasible"], true);
+    assert_eq!(json["uses"]["Deal"], 1);
+    assert_eq!(json["cost"], 2500);
+    assert_eq!(json["target"]["renew"]["anniversary"], "2027-05");
+    assert_eq!(json["target"]["renew"]["from"], "2026-12");
+    // The next anniversary but one, named: 2028-05 is after the projection (to 2028-01).
+    let err = failure(pcsim().arg("seek").arg(&plan).args(["--renew", "2028-05"]));
+    assert!(
+        err.contains("the anniversary 2028-05 is outside the projection"),
+        "{err}"
+    );
+    // A month that is not an anniversary of `enrolled`.
+    let err = failure(pcsim().arg("seek").arg(&plan).args(["--renew", "2027-06"]));
+    assert!(
+        err.contains("not an anniversary of `enrolled` (2026-05)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the next ones are 2027-05, 2028-05, 2029-05"),
+        "{err}"
+    );
+
+    // Enrolled in March 2026: the window ends in 2027-03, before the first deal.
+    let text =
+        one_short(LATE_DEALS).replace("months = 13\n", "months = 13\nenrolled = \"2026-03\"\n");
+    let dir = folder(&[("plan.toml", &text)]);
+    let json: Value = serde_json::from_str(&stdout(
+        pcsim()
+            .arg("seek")
+            .arg(dir.path().join("plan.toml"))
+            .args(["--renew", "--format", "json"]),
+    ))
+    .unwrap();
+    assert_eq!(json["feasible"], false);
+    assert_eq!(json["proven"], true);
+
+    // Not enrolled: the anniversary must be named; the message says when it enrols.
+    let dir = folder(&[("plan.toml", &one_short(LATE_DEALS))]);
+    let err = failure(
+        pcsim()
+            .arg("seek")
+            .arg(dir.path().join("plan.toml"))
+            .arg("--renew"),
+    );
+    assert!(
+        err.contains("--renew without a month needs `enrolled"),
+        "{err}"
+    );
 }

@@ -48,3 +48,9 @@ pub fn stdout(command: &mut Command) -> String {
         .clone();
     String::from_utf8(out).unwrap()
 }
+
+/// Runs `command`, which must fail with exit code 1, and returns its standard error.
+pub fn failure(command: &mut Command) -> String {
+    let out = command.assert().code(1).get_output().stderr.clone();
+    String::from_utf8(out).unwrap()
+}

@@ -31,6 +31,9 @@ pub fn describe(target: &Target, names: &[String; 2]) -> String {
     };
     match &target.goal {
         Goal::By(m) => format!("qualify in some month up to {m} {path}"),
+        Goal::Renew { anniversary, from } => format!(
+            "renew at the anniversary in {anniversary}: qualify in some month from {from} to {anniversary} {path}"
+        ),
         Goal::In(list) => {
             let months: Vec<String> = list.iter().map(Month::to_string).collect();
             format!("qualify in {} {path}", months.join(", "))
@@ -255,8 +258,12 @@ fn json_doc(a: &Answer) -> String {
         "choices": u64::try_from(sought.choices).map_or_else(|_| json!(sought.choices.to_string()), |c| json!(c)),
         "scored": sought.scored,
         "target": {
-            "by": match &sought.target.goal { Goal::By(m) => json!(m.to_string()), Goal::In(_) => Value::Null },
-            "in": match &sought.target.goal { Goal::In(l) => json!(l.iter().map(Month::to_string).collect::<Vec<_>>()), Goal::By(_) => json!([]) },
+            "by": match &sought.target.goal { Goal::By(m) => json!(m.to_string()), _ => Value::Null },
+            "in": match &sought.target.goal { Goal::In(l) => json!(l.iter().map(Month::to_string).collect::<Vec<_>>()), _ => json!([]) },
+            "renew": match &sought.target.goal {
+                Goal::Renew { anniversary, from } => json!({"anniversary": anniversary.to_string(), "from": from.to_string()}),
+                _ => Value::Null,
+            },
             "path": sought.target.path.map_or("any", |p| p.key()),
         },
         "options": s.options.iter().enumerate().map(|(i, o)| json!({
