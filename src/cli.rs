@@ -273,6 +273,10 @@ pub enum Command {
         /// Seed of those draws
         #[arg(long, value_name = "S", default_value_t = 0)]
         seed: u64,
+        /// With more than 1,000,000 choices, score at most this many (the answer is then
+        /// proven minimal only if the search ends within them)
+        #[arg(long, value_name = "N", default_value_t = crate::seek::BUDGET, value_parser = clap::value_parser!(u64).range(1..))]
+        budget: u64,
         /// Write a scenario that extends FILE with the chosen uses as ordinary events
         #[arg(long, value_name = "PLAN.toml")]
         write: Option<PathBuf>,
@@ -537,6 +541,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             confidence,
             draws,
             seed,
+            budget,
             write,
             format,
             rules,
@@ -566,6 +571,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
                 confidence,
                 sampling,
                 &crate::simulate::Bases::default(),
+                budget,
             )?;
             drop(progress);
             let answer = crate::report::seek::Answer {

@@ -31,7 +31,7 @@ use crate::tally::{Span, Tally, tally_tenants};
 /// proven minimal.
 pub const PROVEN_UP_TO: u128 = 1_000_000;
 /// Choices scored at most when there are more (the answer is then proven only if the
-/// search still ends).
+/// search still ends); `--budget` changes it.
 pub const BUDGET: u64 = 2_000_000;
 /// The most combinations of uses one tenant's change options may have.
 pub const COMBINATIONS_AT_MOST: usize = 4096;
@@ -501,12 +501,18 @@ fn check_target(scenario: &Scenario, target: &Target) -> Result<()> {
 
 /// The cheapest uses of the scenario's options that meet `target` (with `confidence`:
 /// meet it with at least that probability).
+///
+/// With more than [`PROVEN_UP_TO`] choices the search scores at most `budget` of them,
+/// and starts from a greedy choice (every option at its most, then one use at a time
+/// taken away, the dearest that keeps the target met first), so that it has an answer
+/// however early it stops.
 pub fn seek(
     scenario: &Scenario,
     target: &Target,
     confidence: Option<f64>,
     sampling: Sampling,
     bases: &Bases,
+    budget: u64,
 ) -> Result<Sought> {
     check_target(scenario, target)?;
     let options = &scenario.options;
@@ -514,15 +520,21 @@ pub fn seek(
     let menu = Menu::new(scenario, bases)?;
     let found = match confidence {
         None => {
+            // A proven search needs no start; one that may stop early does.
+            let (best, scored) = if choices <= PROVEN_UP_TO {
+                (None, 0)
+            } else {
+                greedy(&menu, target)
+            };
             let mut search = Search {
                 menu: &menu,
                 target,
-                best: None,
-                scored: 0,
+                best,
+                scored,
                 budget: if choices <= PROVEN_UP_TO {
                     u64::MAX
                 } else {
-                    BUDGET
+                    budget
                 },
                 stopped: false,
             };
@@ -569,6 +581,40 @@ pub fn seek(
         months,
         adds,
     })
+}
+
+/// A good choice found quickly: every option at its most, then, while some use can be
+/// taken away with the target still met, the dearest such use (of the latest option on a
+/// tie) taken away. `None` when even every option at its most misses the target. Also
+/// gives the choices it scored.
+fn greedy(menu: &Menu, target: &Target) -> (Option<(Decimal, u32, Vec<u32>)>, u64) {
+    let options = &menu.scenario.options;
+    let mut uses: Vec<u32> = options.iter().map(|o| o.max).collect();
+    let mut scored = 1;
+    if !target.met(&menu.score_all(&uses)) {
+        return (None, scored);
+    }
+    loop {
+        let mut dearest: Option<usize> = None;
+        for i in 0..uses.len() {
+            if uses[i] == 0 || dearest.is_some_and(|d| options[d].cost > options[i].cost) {
+                continue;
+            }
+            uses[i] -= 1;
+            scored += 1;
+            if target.met(&menu.score_all(&uses)) {
+                dearest = Some(i);
+            }
+            uses[i] += 1;
+        }
+        match dearest {
+            Some(i) => uses[i] -= 1,
+            None => {
+                let (cost, count) = cost_of(menu.scenario, &uses);
+                return (Some((cost, count, uses)), scored);
+            }
+        }
+    }
 }
 
 struct Search<'m, 'a> {

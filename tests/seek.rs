@@ -145,6 +145,7 @@ fn seek_finds_what_an_exhaustive_search_finds() {
             None,
             Sampling::default(),
             &Bases::default(),
+            pcsim::seek::BUDGET,
         )
         .unwrap();
         let expected = exhaustive(&scenario, &every, &target);
@@ -456,5 +457,51 @@ fn renewal_needs_a_qualified_month_in_the_anniversarys_window() {
     assert!(
         err.contains("--renew without a month needs `enrolled"),
         "{err}"
+    );
+}
+
+#[test]
+fn beyond_a_million_choices_the_answer_is_a_heuristic_unless_the_search_ends() {
+    // 51^4 = 6,765,201 choices. One deal is needed (65 -> 73.33 in W); the cheaper
+    // options add nothing: the seats change is +0, and SC-100 and SC-200 people add no
+    // SMB points (step 3 is full at four, steps 1 and 2 earn 4 each however many).
+    let options = "[[options]]\nname = \"Deal\"\ncost = 2500\nmax = 50\nmonth = \"2027-01\"\n\
+        tenant = { seats = 50, active = 50 }\n\
+        [[options]]\nname = \"Swag\"\ncost = 10\nmax = 50\nchange = { tenant = \"Win\", seats = \"+0\" }\n\
+        [[options]]\nname = \"Architect\"\ncost = 100\nmax = 50\ncert = \"SC-100\"\n\
+        [[options]]\nname = \"Analyst\"\ncost = 50\nmax = 50\ncert = \"SC-200\"\n";
+    let dir = folder(&[("plan.toml", &one_short(options))]);
+    let plan = dir.path().join("plan.toml");
+    let seek = |budget: &str| -> Value {
+        serde_json::from_str(&stdout(pcsim().arg("seek").arg(&plan).args([
+            "--in", "2027-01", "--path", "smb", "--budget", budget, "--format", "json",
+        ])))
+        .unwrap()
+    };
+    // Stopped at once: the greedy start is the answer, and it says it is not proven.
+    let quick = seek("1");
+    assert_eq!(quick["choices"], 6_765_201);
+    assert_eq!(quick["feasible"], true);
+    assert_eq!(quick["proven"], false);
+    assert_eq!(quick["cost"], 2500);
+    assert_eq!(quick["uses"]["Deal"], 1);
+    // With room to search, the bounds rule out every other choice: proven.
+    let full = seek("2000000");
+    assert_eq!(full["proven"], true);
+    assert_eq!(full["cost"], 2500);
+    assert!(
+        full["scored"].as_u64().unwrap() < 100_000,
+        "{}",
+        full["scored"]
+    );
+    let table = stdout(
+        pcsim()
+            .arg("seek")
+            .arg(&plan)
+            .args(["--in", "2027-01", "--path", "smb", "--budget", "1"]),
+    );
+    assert!(
+        table.contains("not proven minimal: a heuristic answer"),
+        "{table}"
     );
 }

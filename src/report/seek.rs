@@ -109,10 +109,17 @@ fn method(sought: &Sought) -> String {
     match (sought.proven, sought.feasible) {
         (true, true) => format!("proven minimal ({searched}, the rest ruled out by bounds)"),
         (true, false) => format!("proven: no choice within the limits meets it ({searched})"),
-        (false, _) => format!(
-            "not proven minimal: more than {} choices, and the search stopped after {} (a heuristic answer: the best found)",
-            crate::seek::PROVEN_UP_TO,
-            sought.scored
+        (false, true) => format!(
+            "not proven minimal: a heuristic answer, the best found in {} of {} choices (more than {} are not all searched; raise --budget to search longer)",
+            sought.scored,
+            sought.choices,
+            crate::seek::PROVEN_UP_TO
+        ),
+        (false, false) => format!(
+            "not proven: no choice found that meets it in {} of {} choices (more than {} are not all searched; raise --budget to search longer)",
+            sought.scored,
+            sought.choices,
+            crate::seek::PROVEN_UP_TO
         ),
     }
 }
