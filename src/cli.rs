@@ -246,7 +246,7 @@ pub enum Command {
     },
     /// The least we must do: the cheapest uses of the scenario's [[options]] that meet a
     /// target (proven minimal up to 1,000,000 choices)
-    #[command(group(clap::ArgGroup::new("target").required(true).args(["by", "in_months", "renew"])))]
+    #[command(group(clap::ArgGroup::new("target").args(["by", "in_months", "renew"])))]
     Seek {
         /// The scenario TOML file, with [[options]]
         file: PathBuf,
@@ -273,6 +273,18 @@ pub enum Command {
         /// Seed of those draws
         #[arg(long, value_name = "S", default_value_t = 0)]
         seed: u64,
+        /// Add a ready-made menu worked out from the ruleset and the scenario: one more
+        /// person on each certification step, M365 wins and Azure customers just inside
+        /// each path's bands (an option of the scenario's with the same name replaces one)
+        #[arg(long)]
+        suggest: bool,
+        /// With --suggest: print the ready-made menu as [[options]] to edit, and stop
+        #[arg(long, requires = "suggest")]
+        print: bool,
+        /// The cost of one use of an option, replacing the scenario's or the default
+        /// (repeatable), as in --cost "SMB M365 win=4000"
+        #[arg(long, value_name = "NAME=COST", value_parser = cost_of_option)]
+        cost: Vec<(String, rust_decimal::Decimal)>,
         /// With more than 1,000,000 choices, score at most this many (the answer is then
         /// proven minimal only if the search ends within them)
         #[arg(long, value_name = "N", default_value_t = crate::seek::BUDGET, value_parser = clap::value_parser!(u64).range(1..))]
@@ -323,6 +335,21 @@ impl PathChoice {
     }
 }
 
+/// `--cost NAME=COST`: an option's name and a cost of zero or more.
+fn cost_of_option(text: &str) -> std::result::Result<(String, rust_decimal::Decimal), String> {
+    let wrong = || {
+        format!(
+            "`{text}` is not NAME=COST: write the option's name, `=`, and a cost of zero or more, as in \"SMB M365 win=4000\""
+        )
+    };
+    let (name, cost) = text.rsplit_once('=').ok_or_else(wrong)?;
+    let cost: rust_decimal::Decimal = cost.trim().parse().map_err(|_| wrong())?;
+    if name.trim().is_empty() || cost.is_sign_negative() {
+        return Err(wrong());
+    }
+    Ok((name.trim().to_string(), cost))
+}
+
 /// `--confidence`: a probability from 0 to 1.
 fn confidence(text: &str) -> std::result::Result<f64, String> {
     match text.parse::<f64>() {
@@ -347,6 +374,28 @@ fn relative_to(file: &std::path::Path, plan: &std::path::Path) -> String {
         .unwrap_or(&file)
         .to_string_lossy()
         .replace('\\', "/")
+}
+
+/// Applies `--cost NAME=COST` to the option of that name; a name no option has is an
+/// error that lists them.
+fn set_cost(
+    mut options: Vec<&mut crate::scenario::options::PlanOption>,
+    name: &str,
+    cost: rust_decimal::Decimal,
+) -> Result<()> {
+    if let Some(o) = options.iter_mut().find(|o| o.name == name) {
+        o.cost = cost;
+        return Ok(());
+    }
+    let names: Vec<String> = options.iter().map(|o| format!("\"{}\"", o.name)).collect();
+    Err(Error::Input(format!(
+        "--cost names \"{name}\", but no option has that name; the options are {}",
+        if names.is_empty() {
+            "none".into()
+        } else {
+            names.join(", ")
+        }
+    )))
 }
 
 /// Loads a scenario with a progress display that says `doing` the file, then the stages.
@@ -541,22 +590,67 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             confidence,
             draws,
             seed,
+            suggest,
+            print,
+            cost,
             budget,
             write,
             format,
             rules,
             output,
-        } => {
-            let (scenario, progress) = load_showing(&file, rules.as_deref(), "Reading")?;
+        } => 'seek: {
+            let (mut scenario, progress) = load_showing(&file, rules.as_deref(), "Reading")?;
+            let goal = match by {
+                Some(m) => Some(crate::seek::Goal::By(m)),
+                None if renew.is_some() => {
+                    Some(crate::seek::Goal::renewal(&scenario, renew.flatten())?)
+                }
+                None if !in_months.is_empty() => Some(crate::seek::Goal::In(in_months)),
+                None => None,
+            };
+            let mut suggested = Vec::new();
+            if suggest {
+                let needed_by = goal
+                    .as_ref()
+                    .map_or(scenario.start, |g| g.last_needed(scenario.start));
+                let mut menu = crate::suggest::menu(
+                    &scenario,
+                    crate::suggest::wins_month(&scenario, needed_by),
+                    &crate::suggest::DEFAULT_COSTS,
+                );
+                if print {
+                    drop(progress);
+                    for (name, c) in &cost {
+                        set_cost(menu.iter_mut().map(|s| &mut s.option).collect(), name, *c)?;
+                    }
+                    let extends = match &output {
+                        Some(out) => relative_to(&file, out),
+                        None => file.to_string_lossy().replace('\\', "/"),
+                    };
+                    let text = crate::report::seek::options_toml(&scenario, &menu, &extends);
+                    if let Some(out) = output {
+                        return write_atomic(&out, text.as_bytes(), &scenario.inputs);
+                    }
+                    break 'seek text;
+                }
+                for crate::suggest::Suggestion { option, .. } in menu {
+                    if !scenario.options.iter().any(|mine| mine.name == option.name) {
+                        suggested.push(option.name.clone());
+                        scenario.options.push(option);
+                    }
+                }
+            }
+            for (name, c) in &cost {
+                set_cost(scenario.options.iter_mut().collect(), name, *c)?;
+            }
+            let Some(goal) = goal else {
+                return Err(Error::Input(
+                    "name a target: --by YYYY-MM (qualify by then), --in YYYY-MM (qualify in that month; repeatable) or --renew (at the next anniversary)".into(),
+                ));
+            };
             progress.stage("Searching the options".into());
             let target = crate::seek::Target {
-                goal: match by {
-                    Some(m) => crate::seek::Goal::By(m),
-                    None if renew.is_some() => {
-                        crate::seek::Goal::renewal(&scenario, renew.flatten())?
-                    }
-                    None => crate::seek::Goal::In(in_months),
-                },
+                goal,
                 path: path.map(|p| PathChoice::paths(Some(p))[0]),
                 start: scenario.start,
             };
@@ -577,6 +671,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             let answer = crate::report::seek::Answer {
                 scenario: &scenario,
                 sought: &sought,
+                suggested: &suggested,
             };
             if let Some(plan) = write {
                 if !sought.feasible {

@@ -24,5 +24,6 @@ pub mod score;
 pub mod seek;
 pub mod simulate;
 pub mod skilling;
+pub mod suggest;
 pub mod synth;
 pub mod tally;

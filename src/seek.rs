@@ -58,6 +58,16 @@ pub struct Target {
 }
 
 impl Goal {
+    /// The last month the goal needs met: the latest month named, or for `--by` the
+    /// first projected one (meeting it there is enough).
+    pub fn last_needed(&self, start: Month) -> Month {
+        match self {
+            Goal::By(_) => start,
+            Goal::In(list) => list.iter().copied().max().unwrap_or(start),
+            Goal::Renew { anniversary, .. } => *anniversary,
+        }
+    }
+
     /// Renewal at `anniversary`, or with none named, at the next anniversary of the
     /// scenario's `enrolled`. An error when none can be worked out, when the month falls
     /// outside the projection, or when it is not an anniversary of `enrolled`.

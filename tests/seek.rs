@@ -505,3 +505,118 @@ fn beyond_a_million_choices_the_answer_is_a_heuristic_unless_the_search_ends() {
         "{table}"
     );
 }
+
+#[test]
+fn suggest_builds_a_menu_from_the_ruleset_and_the_scenario() {
+    let dir = folder(&[("plan.toml", &one_short(""))]);
+    let plan = dir.path().join("plan.toml");
+    let menu = dir.path().join("menu.toml");
+    // Printed next to the scenario, the menu extends it and loads as it is.
+    pcsim()
+        .arg("seek")
+        .arg(&plan)
+        .args(["--suggest", "--print", "-o"])
+        .arg(&menu)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&menu).unwrap();
+    assert!(text.contains("extends = \"plan.toml\""), "{text}");
+    let with = Scenario::load(&menu, None).unwrap();
+    let names: Vec<&str> = with.options.iter().map(|o| o.name.as_str()).collect();
+    // Steps 1 and 2 have three people (two count at most): nothing to add. Step 3 has
+    // four of the six Enterprise counts: two more.
+    assert_eq!(
+        names,
+        [
+            "SC-100 holder",
+            "Enterprise M365 win",
+            "Enterprise Azure customer",
+            "SMB M365 win",
+            "SMB Azure customer"
+        ]
+    );
+    assert_eq!(with.options[0].max, 2);
+    // Just inside the bands of the built-in rules: more than 300 seats with 15% of 301
+    // (45.15) rounded up active; 5 to 300 seats with 15% of 5 (0.75) rounded up; Azure
+    // deployments above 12,000 USD (a cent more) and from 750 USD.
+    for (name, seats, active, acr, max, cost) in [
+        ("Enterprise M365 win", 301, 46, "0", 10, 10000),
+        ("Enterprise Azure customer", 0, 0, "12000.01", 10, 20000),
+        ("SMB M365 win", 5, 1, "0", 6, 2500),
+        ("SMB Azure customer", 0, 0, "750", 6, 5000),
+    ] {
+        let o = with.options.iter().find(|o| o.name == name).unwrap();
+        let pcsim::scenario::options::Action::Tenant(t) = &o.action else {
+            panic!("{name} is a win")
+        };
+        assert_eq!(
+            (t.seats, t.active, t.acr, o.max, o.cost),
+            (
+                Decimal::from(seats),
+                Decimal::from(active),
+                acr.parse().unwrap(),
+                max,
+                Decimal::from(cost)
+            ),
+            "{name}"
+        );
+        assert_eq!(o.month, month("2027-01"), "{name}");
+    }
+
+    // W has 65 on SMB. A 5-seat win with one active user adds a net customer (+4) and a
+    // deployment (+3.33): 72.33. The SC-100 people add nothing on SMB (step 3 is full),
+    // and Enterprise cannot qualify. So the cheapest is one SMB M365 win.
+    let seek = |extra: &[&str]| -> Value {
+        serde_json::from_str(&stdout(
+            pcsim()
+                .arg("seek")
+                .arg(&plan)
+                .args(["--suggest", "--in", "2027-01", "--format", "json"])
+                .args(extra),
+        ))
+        .unwrap()
+    };
+    let json = seek(&[]);
+    assert_eq!(json["cost"], 2500);
+    assert_eq!(json["uses"]["SMB M365 win"], 1);
+    assert_eq!(json["options"][3]["adds"]["points"], 7.33);
+    assert_eq!(json["options"][3]["suggested"], true);
+    // Dearer than an Azure customer at 5,000, which adds the same and a point of usage
+    // growth (750 USD of trailing consumption, one point per 750).
+    let json = seek(&["--cost", "SMB M365 win=6000"]);
+    assert_eq!(json["cost"], 5000);
+    assert_eq!(json["uses"]["SMB Azure customer"], 1);
+    assert_eq!(json["options"][4]["adds"]["points"], 8.33);
+    let err = failure(pcsim().arg("seek").arg(&plan).args([
+        "--suggest",
+        "--in",
+        "2027-01",
+        "--cost",
+        "Nope=1",
+    ]));
+    assert!(
+        err.contains("--cost names \"Nope\", but no option has that name"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_option_of_the_scenarios_replaces_the_ready_made_one_of_its_name() {
+    let mine = "[[options]]\nname = \"SMB M365 win\"\ncost = 100\nmonth = \"2027-01\"\n\
+        tenant = { seats = 5, active = 1 }\n";
+    let dir = folder(&[("plan.toml", &one_short(mine))]);
+    let json: Value = serde_json::from_str(&stdout(
+        pcsim().arg("seek").arg(dir.path().join("plan.toml")).args([
+            "--suggest",
+            "--in",
+            "2027-01",
+            "--format",
+            "json",
+        ]),
+    ))
+    .unwrap();
+    assert_eq!(json["cost"], 100);
+    assert_eq!(json["uses"]["SMB M365 win"], 1);
+    assert_eq!(json["options"][0]["suggested"], false);
+    assert_eq!(json["options"].as_array().unwrap().len(), 5);
+}

@@ -16,11 +16,14 @@ use crate::scenario::Scenario;
 use crate::scenario::options::Action;
 use crate::score::Metric;
 use crate::seek::{Goal, Sought, Target, target_month};
+use crate::suggest::Suggestion;
 
 /// What the output shows: the search's answer for this scenario.
 pub struct Answer<'a> {
     pub scenario: &'a Scenario,
     pub sought: &'a Sought,
+    /// The names of the ready-made options added by `--suggest`.
+    pub suggested: &'a [String],
 }
 
 /// "qualify by 2027-06 on either path"
@@ -177,6 +180,13 @@ fn table(a: &Answer) -> String {
     if let Some(p) = probability_text(sought) {
         let _ = writeln!(out, "{}", capitalized(&p));
     }
+    if !a.suggested.is_empty() {
+        let _ = writeln!(
+            out,
+            "Ready-made options (--suggest): {}; each use at a default cost unless --cost gave one (see them with --suggest --print).",
+            a.suggested.join(", ")
+        );
+    }
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED);
     t.set_header(vec![
@@ -282,6 +292,7 @@ fn json_doc(a: &Answer) -> String {
             "cost": number(o.cost * Decimal::from(sought.uses[i])),
             "events": (1..=sought.uses[i]).map(|u| o.describe_use(u)).collect::<Vec<_>>(),
             "adds": sought.adds[i].map(|(month, points)| json!({"month": month.to_string(), "points": number(points)})),
+            "suggested": a.suggested.contains(&o.name),
         })).collect::<Vec<_>>(),
         "months": sought.months.iter().map(|m| json!({
             "month": m.month.to_string(),
@@ -365,15 +376,8 @@ pub fn plan_toml(scenario: &Scenario, uses: &[u32], extends: &str, command: &str
                     let _ = writeln!(out, "\n[[changes]]  # option \"{}\", use {k}", o.name);
                     let _ = writeln!(out, "tenant = {}", quoted(&c.written));
                     let _ = writeln!(out, "month = \"{month}\"");
-                    for (key, op) in [("seats", c.seats), ("active", c.active), ("acr", c.acr)] {
-                        if let Some(op) = op {
-                            let _ = match op {
-                                crate::scenario::ChangeOp::Set(v) => {
-                                    writeln!(out, "{key} = {}", v.normalize())
-                                }
-                                other => writeln!(out, "{key} = \"{other}\""),
-                            };
-                        }
+                    for (key, value) in change_ops(c) {
+                        let _ = writeln!(out, "{key} = {value}");
                     }
                     ending(&mut out, &c.m365, &c.azure, o.probability);
                 }
@@ -416,6 +420,91 @@ pub fn plan_toml(scenario: &Scenario, uses: &[u32], extends: &str, command: &str
     out
 }
 
+/// A change's levels as TOML keys and values: `seats = 40`, `acr = "+40%"`.
+fn change_ops(c: &crate::scenario::Change) -> Vec<(&'static str, String)> {
+    [("seats", c.seats), ("active", c.active), ("acr", c.acr)]
+        .into_iter()
+        .filter_map(|(key, op)| {
+            op.map(|op| match op {
+                crate::scenario::ChangeOp::Set(v) => (key, v.normalize().to_string()),
+                other => (key, quoted(&other.to_string())),
+            })
+        })
+        .collect()
+}
+
+/// The ready-made menu as `[[options]]` entries to edit (`seek --suggest --print`): a file that
+/// `extends` the scenario (written as `extends`), or, without its first lines, entries
+/// to paste into it.
+pub fn options_toml(scenario: &Scenario, menu: &[Suggestion], extends: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Ready-made options for \"{}\" (pcsim seek --suggest --print). Edit the costs,\n\
+         # limits and months to your case, then seek with this file as it is\n\
+         # (pcsim seek THIS-FILE --by YYYY-MM), or paste the [[options]] into the scenario.\n\
+         # The wins are placed where they still count in the target's last month: move\n\
+         # them if you seek another.",
+        scenario.name
+    );
+    let _ = writeln!(
+        out,
+        "name = {}",
+        quoted(&format!("{} (with options)", scenario.name))
+    );
+    let _ = writeln!(out, "extends = {}", quoted(extends));
+    for Suggestion { option: o, why } in menu {
+        let _ = writeln!(out);
+        for line in wrap(why, 86) {
+            let _ = writeln!(out, "# {line}");
+        }
+        let _ = writeln!(out, "[[options]]\nname = {}", quoted(&o.name));
+        let _ = writeln!(out, "cost = {}", o.cost.normalize());
+        let _ = writeln!(out, "max = {}", o.max);
+        let _ = writeln!(out, "month = \"{}\"", o.month);
+        if o.every > 0 {
+            let _ = writeln!(out, "every = {}", o.every);
+        }
+        if o.probability < Decimal::ONE {
+            let _ = writeln!(out, "probability = {}", o.probability.normalize());
+        }
+        match &o.action {
+            Action::Certification { code, people, .. } => {
+                let _ = writeln!(out, "cert = {}", quoted(code));
+                let named: Vec<String> = (1..=o.max).map(|k| format!("{} {k}", o.name)).collect();
+                if people[..] != named[..] {
+                    let list: Vec<String> = people.iter().map(|p| quoted(p)).collect();
+                    let _ = writeln!(out, "people = [{}]", list.join(", "));
+                }
+            }
+            Action::Tenant(t) => {
+                let mut keys = vec![
+                    format!("seats = {}", t.seats.normalize()),
+                    format!("active = {}", t.active.normalize()),
+                    format!("acr = {}", t.acr.normalize()),
+                ];
+                for (key, a) in [("m365", &t.m365), ("azure", &t.azure)] {
+                    if let Some(a) = a {
+                        keys.push(format!("{key} = {}", quoted(&a.name)));
+                    }
+                }
+                let _ = writeln!(out, "tenant = {{ {} }}", keys.join(", "));
+            }
+            Action::Change(c) => {
+                let mut keys = vec![format!("tenant = {}", quoted(&c.written))];
+                keys.extend(change_ops(c).into_iter().map(|(k, v)| format!("{k} = {v}")));
+                for (key, a) in [("m365", &c.m365), ("azure", &c.azure)] {
+                    if let Some(a) = a {
+                        keys.push(format!("{key} = {}", quoted(&a.name)));
+                    }
+                }
+                let _ = writeln!(out, "change = {{ {} }}", keys.join(", "));
+            }
+        }
+    }
+    out
+}
+
 /// The keys a written tenant and change share: associations and probability.
 fn ending(
     out: &mut String,
@@ -435,4 +524,21 @@ fn ending(
 
 fn quoted(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
+}
+
+/// `text` in lines of at most `width` characters, broken at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let line = lines.last_mut().expect("one line at least");
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            lines.push(word.to_string());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines
 }

@@ -366,14 +366,14 @@ fn resolve(merged: Merged, rules_override: Option<&Path>, imports: &Imports) -> 
 }
 
 /// How a certification's end is given.
-enum Ending {
+pub(crate) enum Ending {
     Renewed,
     NotRenewed,
     Expires(DayOrMonth),
 }
 
 /// Looks a certification up and works out the last day it counts.
-fn held_cert(
+pub(crate) fn held_cert(
     rules: &Ruleset,
     cert: &str,
     passed: DayOrMonth,
