@@ -13,7 +13,7 @@ use crate::explain::explain;
 use crate::facts::Facts;
 use crate::month::Month;
 use crate::output::write_atomic;
-use crate::report::chart::{Size, comparison_chart_with_odds, odds_chart, projection_chart};
+use crate::report::chart::{Drawing, Image, Size};
 use crate::report::{Format, check_report, count};
 use crate::rules::{BUILT_IN, PathId, Ruleset};
 use crate::scenario::history::ReadProgress;
@@ -163,8 +163,8 @@ pub enum Command {
         /// Write the comparison to this file (atomically) instead of standard output
         #[arg(long, short, value_name = "FILE")]
         output: Option<PathBuf>,
-        /// Also draw every plan's headline score on one PNG chart
-        #[arg(long, value_name = "PNG")]
+        /// Also draw every plan's headline score on one chart (.png or .svg)
+        #[arg(long, value_name = "FILE", value_parser = chart_file)]
         chart: Option<PathBuf>,
         /// Also weigh each plan's uncertain events: the chance of having qualified by each
         /// month, side by side (and on the chart)
@@ -180,12 +180,12 @@ pub enum Command {
         #[arg(long, value_name = "WxH", default_value = "1600x900")]
         size: Size,
     },
-    /// Draw a scenario's projection as a PNG chart for slides
+    /// Draw a scenario's projection as a chart for slides (PNG or SVG)
     Chart {
         /// The scenario TOML file
         file: PathBuf,
-        /// The PNG file to write
-        #[arg(long, short, value_name = "PNG")]
+        /// The chart file to write: .png or .svg
+        #[arg(long, short, value_name = "FILE", value_parser = chart_file)]
         output: PathBuf,
         /// Use this ruleset instead of the built-in one (or the scenario's `rules`)
         #[arg(long, value_name = "FILE")]
@@ -228,8 +228,9 @@ pub enum Command {
         /// Sample even when every outcome could be scored (to check an estimate)
         #[arg(long)]
         sample: bool,
-        /// Also draw a fan chart of the headline score and the odds of qualifying (PNG)
-        #[arg(long, value_name = "PNG")]
+        /// Also draw a fan chart of the headline score and the odds of qualifying (.png or
+        /// .svg)
+        #[arg(long, value_name = "FILE", value_parser = chart_file)]
         chart: Option<PathBuf>,
         /// Chart size in pixels
         #[arg(long, value_name = "WxH", default_value = "1600x900")]
@@ -333,6 +334,28 @@ impl PathChoice {
             Some(PathChoice::Smb) => vec![PathId::Smb],
         }
     }
+}
+
+/// Draws `drawing` into `file` (atomically), as PNG or SVG by its extension.
+fn draw_chart(
+    file: &std::path::Path,
+    drawing: Drawing<'_>,
+    size: Size,
+    inputs: &[PathBuf],
+) -> Result<()> {
+    let fail = |reason| Error::Write {
+        path: file.to_path_buf(),
+        reason,
+    };
+    let bytes =
+        crate::report::chart::image(drawing, size, Image::of(file).map_err(fail)?).map_err(fail)?;
+    write_atomic(file, &bytes, inputs)
+}
+
+/// A chart's file: its extension picks PNG or SVG.
+fn chart_file(text: &str) -> std::result::Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    Image::of(&path).map(|_| path)
 }
 
 /// `--cost NAME=COST`: an option's name and a cost of zero or more.
@@ -479,14 +502,14 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             let pairs: Vec<(&Scenario, &Projection)> = plans.iter().map(|(s, p)| (s, p)).collect();
             let comparison = compare(&pairs);
             let inputs: Vec<PathBuf> = plans.iter().flat_map(|(s, _)| s.inputs.clone()).collect();
-            if let Some(png) = chart {
+            if let Some(file) = chart {
                 let projections: Vec<&Projection> = plans.iter().map(|(_, p)| p).collect();
-                let drawn = comparison_chart_with_odds(&projections, odds.as_deref(), size)
-                    .map_err(|reason| Error::Write {
-                        path: png.clone(),
-                        reason,
-                    })?;
-                write_atomic(&png, &drawn.png, &inputs)?;
+                draw_chart(
+                    &file,
+                    Drawing::Comparison(&projections, odds.as_deref()),
+                    size,
+                    &inputs,
+                )?;
             }
             let text = crate::report::compare::render(
                 &comparison,
@@ -508,11 +531,12 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             let (scenario, progress) = load_showing(&file, rules.as_deref(), "Simulating")?;
             let projection = simulate(&scenario)?;
             drop(progress);
-            let drawn = projection_chart(&projection, size).map_err(|reason| Error::Write {
-                path: output.clone(),
-                reason,
-            })?;
-            return write_atomic(&output, &drawn.png, &scenario.inputs);
+            return draw_chart(
+                &output,
+                Drawing::Projection(&projection),
+                size,
+                &scenario.inputs,
+            );
         }
         Command::Explain {
             file,
@@ -568,12 +592,8 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             };
             let odds = crate::odds::odds(&scenario, sampling)?;
             drop(progress);
-            if let Some(png) = chart {
-                let drawn = odds_chart(&odds, size).map_err(|reason| Error::Write {
-                    path: png.clone(),
-                    reason,
-                })?;
-                write_atomic(&png, &drawn.png, &scenario.inputs)?;
+            if let Some(file) = chart {
+                draw_chart(&file, Drawing::Odds(&odds), size, &scenario.inputs)?;
             }
             let text = crate::report::odds::render(&odds, format);
             if let Some(out) = output {

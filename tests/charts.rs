@@ -139,14 +139,17 @@ fn chart_command_writes_a_png_and_refuses_bad_targets() {
     let plan = dir.path().join("plan.toml");
     std::fs::copy(repo_file("scenarios/baseline.toml"), &plan).unwrap();
     let before = std::fs::read(&plan).unwrap();
+    // A chart is never written over the scenario: only .png and .svg are charts.
     pcsim()
         .args(["chart"])
         .arg(&plan)
         .arg("-o")
         .arg(&plan)
         .assert()
-        .code(3)
-        .stderr(predicate::str::contains("input"));
+        .code(2)
+        .stderr(predicate::str::contains(
+            "a chart is written as PNG or SVG: end the file name in .png or .svg",
+        ));
     assert_eq!(
         std::fs::read(&plan).unwrap(),
         before,

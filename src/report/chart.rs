@@ -1,4 +1,4 @@
-//! PNG charts for planning meetings, drawn with plotters into memory.
+//! Charts for planning meetings, drawn with plotters into memory as PNG or SVG.
 //!
 //! Text uses an embedded font (DejaVu Sans, licence in assets/fonts/) through plotters'
 //! ab_glyph backend, so charts come out the same on any machine. Colours are the
@@ -76,6 +76,54 @@ impl FromStr for Size {
     }
 }
 
+/// The kinds of image file a chart is written as, by the file name's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Image {
+    Png,
+    Svg,
+}
+
+impl Image {
+    /// By extension, `.png` or `.svg` in any case; an error saying which work otherwise.
+    pub fn of(path: &std::path::Path) -> Result<Image, String> {
+        let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase());
+        match ext.as_deref() {
+            Some("png") => Ok(Image::Png),
+            Some("svg") => Ok(Image::Svg),
+            _ => Err(format!(
+                "`{}`: a chart is written as PNG or SVG: end the file name in .png or .svg",
+                path.display()
+            )),
+        }
+    }
+}
+
+/// What to draw.
+pub enum Drawing<'a> {
+    /// `pcsim chart`.
+    Projection(&'a Projection),
+    /// `pcsim compare --chart`, with the plans' odds when weighed.
+    Comparison(&'a [&'a Projection], Option<&'a [Odds]>),
+    /// `pcsim odds --chart`.
+    Odds(&'a Odds),
+}
+
+/// The file's bytes: `drawing` as a PNG or an SVG image.
+pub fn image(drawing: Drawing<'_>, size: Size, kind: Image) -> Result<Vec<u8>, Failure> {
+    Ok(match (kind, drawing) {
+        (Image::Png, Drawing::Projection(p)) => projection_chart(p, size)?.png,
+        (Image::Png, Drawing::Comparison(plans, odds)) => {
+            comparison_chart_with_odds(plans, odds, size)?.png
+        }
+        (Image::Png, Drawing::Odds(o)) => odds_chart(o, size)?.png,
+        (Image::Svg, Drawing::Projection(p)) => projection_svg(p, size)?.into_bytes(),
+        (Image::Svg, Drawing::Comparison(plans, odds)) => {
+            comparison_svg(plans, odds, size)?.into_bytes()
+        }
+        (Image::Svg, Drawing::Odds(o)) => odds_svg(o, size)?.into_bytes(),
+    })
+}
+
 /// A rendered chart: the PNG file, its raw pixels, and where the qualifying line was drawn.
 pub struct Chart {
     pub png: Vec<u8>,
@@ -134,11 +182,7 @@ struct Key {
 }
 
 /// Draws legend entries left to right in their own strip, so they never cover data.
-fn legend(
-    area: &DrawingArea<BitMapBackend<'_>, Shift>,
-    keys: &[Key],
-    s: &Scale,
-) -> Result<(), Failure> {
+fn legend<DB: DrawingBackend>(area: &Root<DB>, keys: &[Key], s: &Scale) -> Result<(), Failure> {
     let font = s.font(22.0);
     let mut x = s.px(90.0);
     let y = area.dim_in_pixel().1 as i32 / 2;
@@ -170,8 +214,8 @@ fn legend(
     Ok(())
 }
 
-fn caption(
-    area: &DrawingArea<BitMapBackend<'_>, Shift>,
+fn caption<DB: DrawingBackend>(
+    area: &Root<DB>,
     title: &str,
     subtitle: &str,
     s: &Scale,
@@ -190,20 +234,19 @@ fn caption(
     .map_err(fail)
 }
 
-type Axes<'a, 'b> =
-    ChartContext<'a, BitMapBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+type Axes<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// Points (0 to 100) against months, labelled like `2027-03`. `below` is extra room under
 /// the month labels (pixels at a height of 900), for the designation events.
-fn month_axes<'a, 'b>(
-    area: &'a DrawingArea<BitMapBackend<'b>, Shift>,
+fn month_axes<'a, DB: DrawingBackend>(
+    area: &'a Root<DB>,
     first: Month,
     months: usize,
     y_labels: usize,
     below: f64,
     y_desc: &str,
     s: &Scale,
-) -> Result<Axes<'a, 'b>, Failure> {
+) -> Result<Axes<'a, DB>, Failure> {
     let mut chart = ChartBuilder::on(area)
         .margin_left(s.px(20.0))
         .margin_right(s.px(40.0))
@@ -231,8 +274,8 @@ fn month_axes<'a, 'b>(
 
 /// Draws the qualifying line across the plot; returns where it went (row, x from, x to)
 /// and the rows of 0 and of the top of the axis, for tests that check the pixels.
-fn qualifying_line(
-    chart: &mut Axes<'_, '_>,
+fn qualifying_line<DB: DrawingBackend>(
+    chart: &mut Axes<'_, DB>,
     threshold: f64,
     s: &Scale,
 ) -> Result<Placement, Failure> {
@@ -287,8 +330,8 @@ fn crossings(
 
 /// Where a label beside a marker goes: to its right, or to its left where it would run off
 /// the chart. Returns its top-left corner and its size.
-fn label_spot(
-    root: &DrawingArea<BitMapBackend<'_>, Shift>,
+fn label_spot<DB: DrawingBackend>(
+    root: &Root<DB>,
     text: &str,
     (x, y): (i32, i32),
     dy: i32,
@@ -306,8 +349,8 @@ fn label_spot(
 }
 
 /// Writes a label beside a marker (see [`label_spot`]).
-fn annotate(
-    root: &DrawingArea<BitMapBackend<'_>, Shift>,
+fn annotate<DB: DrawingBackend>(
+    root: &Root<DB>,
     text: String,
     at: (i32, i32),
     dy: i32,
@@ -318,7 +361,7 @@ fn annotate(
     root.draw(&Text::new(text, (x, y), style)).map_err(fail)
 }
 
-type Root<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
+type Root<DB> = DrawingArea<DB, Shift>;
 
 /// Where the qualifying line went (row, x from, x to) and the score axis (row of 0, top
 /// value, row of the top), for tests that check pixels.
@@ -328,7 +371,7 @@ type Placement = ((i32, i32, i32), (i32, f64, i32));
 /// made from it once `draw` has drawn.
 fn render(
     size: Size,
-    draw: impl FnOnce(&Root<'_>, &Scale) -> Result<Placement, Failure>,
+    draw: impl FnOnce(&Root<BitMapBackend<'_>>, &Scale) -> Result<Placement, Failure>,
 ) -> Result<Chart, Failure> {
     register_font();
     let s = Scale(size.height as f64 / 900.0);
@@ -342,6 +385,23 @@ fn render(
         placement
     };
     encode(pixels, size, qualifying_line, score_axis)
+}
+
+/// [`render`] as SVG, text as text.
+fn render_svg(
+    size: Size,
+    draw: impl FnOnce(&Root<SVGBackend<'_>>, &Scale) -> Result<Placement, Failure>,
+) -> Result<String, Failure> {
+    register_font();
+    let s = Scale(size.height as f64 / 900.0);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (size.width, size.height)).into_drawing_area();
+        root.fill(&WHITE).map_err(fail)?;
+        draw(&root, &s)?;
+        root.present().map_err(fail)?;
+    }
+    Ok(svg)
 }
 
 fn encode(
@@ -429,9 +489,9 @@ fn designation_marks(p: &Projection) -> Vec<Mark> {
 /// Each designation event as a thin dashed line up the score panel (under the data, with a
 /// gap at every label in `avoid`: x, y, width, height) and a small label in its own row
 /// under the month labels; labels that would touch stack downwards, one row each.
-fn draw_designation(
-    root: &Root<'_>,
-    chart: &Axes<'_, '_>,
+fn draw_designation<DB: DrawingBackend>(
+    root: &Root<DB>,
+    chart: &Axes<'_, DB>,
     marks: &[Mark],
     avoid: &[(i32, i32, i32, i32)],
     s: &Scale,
@@ -506,11 +566,24 @@ fn draw_designation(
 /// `pcsim chart`: both paths' totals with the qualifying line, crossings labelled and the
 /// enrolment months shaded; below, the four metrics of the better path, stacked.
 pub fn projection_chart(p: &Projection, size: Size) -> Result<Chart, Failure> {
+    render(size, |root, s| draw_projection(root, s, p))
+}
+
+/// [`projection_chart`] as SVG.
+pub fn projection_svg(p: &Projection, size: Size) -> Result<String, Failure> {
+    render_svg(size, |root, s| draw_projection(root, s, p))
+}
+
+fn draw_projection<DB: DrawingBackend>(
+    root: &Root<DB>,
+    s: &Scale,
+    p: &Projection,
+) -> Result<Placement, Failure> {
     let first = p.start;
     let n = p.months.len();
     let threshold = points(p.terms.qualifying_total);
     let names = &p.terms.path_names;
-    render(size, |root, s| {
+    {
         let (head, rest) = root.split_vertically(s.px(100.0));
         let (keys, rest) = rest.split_vertically(s.px(44.0));
         let (top, bottom) = rest.split_vertically((rest.dim_in_pixel().1 as f64 * 0.58) as i32);
@@ -651,7 +724,7 @@ pub fn projection_chart(p: &Projection, size: Size) -> Result<Chart, Failure> {
             }
         }
         Ok(placement)
-    })
+    }
 }
 
 /// `pcsim compare --chart`: every plan's headline score (the better path each month) on
@@ -667,6 +740,24 @@ pub fn comparison_chart_with_odds(
     odds: Option<&[Odds]>,
     size: Size,
 ) -> Result<Chart, Failure> {
+    render(size, |root, s| draw_comparison(root, s, plans, odds))
+}
+
+/// [`comparison_chart_with_odds`] as SVG.
+pub fn comparison_svg(
+    plans: &[&Projection],
+    odds: Option<&[Odds]>,
+    size: Size,
+) -> Result<String, Failure> {
+    render_svg(size, |root, s| draw_comparison(root, s, plans, odds))
+}
+
+fn draw_comparison<DB: DrawingBackend>(
+    root: &Root<DB>,
+    s: &Scale,
+    plans: &[&Projection],
+    odds: Option<&[Odds]>,
+) -> Result<Placement, Failure> {
     let first = plans
         .iter()
         .map(|p| p.start)
@@ -679,7 +770,7 @@ pub fn comparison_chart_with_odds(
         .unwrap_or(first);
     let n = last.since(first) as usize + 1;
     let threshold = points(plans[0].terms.qualifying_total);
-    render(size, |root, s| {
+    {
         let (head, rest) = root.split_vertically(s.px(100.0));
         let (keys, body) = rest.split_vertically(s.px(44.0));
         let (body, below) = match odds {
@@ -768,7 +859,7 @@ pub fn comparison_chart_with_odds(
             }
         }
         Ok(placement)
-    })
+    }
 }
 
 /// `[0, 1]` of `colour` laid over white, for shading under lines.
@@ -781,6 +872,19 @@ fn tint(colour: RGBColor, alpha: f64) -> RGBColor {
 /// the median as a line) with the qualifying line; below, the probability of qualifying
 /// in each month (bars) and of having qualified by then (a line).
 pub fn odds_chart(o: &Odds, size: Size) -> Result<Chart, Failure> {
+    render(size, |root, s| draw_odds(root, s, o))
+}
+
+/// [`odds_chart`] as SVG.
+pub fn odds_svg(o: &Odds, size: Size) -> Result<String, Failure> {
+    render_svg(size, |root, s| draw_odds(root, s, o))
+}
+
+fn draw_odds<DB: DrawingBackend>(
+    root: &Root<DB>,
+    s: &Scale,
+    o: &Odds,
+) -> Result<Placement, Failure> {
     let Some(first) = o.months.first().map(|m| m.month) else {
         return Err("no months to draw".into());
     };
@@ -792,7 +896,7 @@ pub fn odds_chart(o: &Odds, size: Size) -> Result<Chart, Failure> {
         Method::Exact => format!("exact over all {} outcomes", o.outcomes),
         Method::Sampled { draws, seed } => format!("estimated from {draws} draws (seed {seed})"),
     };
-    render(size, |root, s| {
+    {
         let (head, rest) = root.split_vertically(s.px(100.0));
         let (keys, rest) = rest.split_vertically(s.px(44.0));
         let (top, bottom) = rest.split_vertically((rest.dim_in_pixel().1 as f64 * 0.58) as i32);
@@ -901,7 +1005,7 @@ pub fn odds_chart(o: &Odds, size: Size) -> Result<Chart, Failure> {
             ))
             .map_err(fail)?;
         Ok(placement)
-    })
+    }
 }
 
 #[cfg(test)]
