@@ -14,6 +14,7 @@ use plotters::style::FontStyle;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
+use super::layout::{Placer, Rect, around, reaching, wrap};
 use crate::month::Month;
 use crate::odds::{Method, Odds, Percentiles};
 use crate::rules::PathId;
@@ -35,8 +36,9 @@ pub const PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
 /// The qualifying line.
 pub const LINE: RGBColor = RGBColor(0x33, 0x33, 0x33);
 const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
-/// Bluish green at 15% on white: the months in which the partner could enrol.
-const ENROL_SHADE: RGBColor = RGBColor(0xD9, 0xF0, 0xEA);
+const SUBTITLE: RGBColor = RGBColor(0x44, 0x44, 0x44);
+/// Vermillion at 12% on white: the months in which the partner could not enrol.
+const NO_ENROL_SHADE: RGBColor = RGBColor(0xFA, 0xEE, 0xE6);
 
 const PATH_COLOURS: [RGBColor; 2] = [BLUE, ORANGE];
 const METRIC_COLOURS: [RGBColor; 4] = [SKY, GREEN, YELLOW, PURPLE];
@@ -174,64 +176,147 @@ fn points(d: Decimal) -> f64 {
     d.to_f64().unwrap_or(0.0)
 }
 
-/// One legend entry: a colour swatch (line or box) and its label.
+/// How a legend entry shows what it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Swatch {
+    Line,
+    Dashed,
+    Box,
+    Dot,
+    Ring,
+    /// Nothing: the label alone.
+    None,
+}
+
+/// One legend entry: a colour swatch and its label.
 struct Key {
     colour: RGBColor,
     label: String,
-    boxed: bool,
+    swatch: Swatch,
 }
 
-/// Draws legend entries left to right in their own strip, so they never cover data.
-fn legend<DB: DrawingBackend>(area: &Root<DB>, keys: &[Key], s: &Scale) -> Result<(), Failure> {
+impl Key {
+    fn new(colour: RGBColor, label: impl Into<String>, swatch: Swatch) -> Key {
+        Key {
+            colour,
+            label: label.into(),
+            swatch,
+        }
+    }
+}
+
+/// A text's width in pixels with `font` on `area` (as plotters lays it out).
+fn width_of<DB: DrawingBackend>(area: &Root<DB>, text: &str, font: &TextStyle<'_>) -> f64 {
+    area.estimate_text_size(text, font)
+        .map_or(f64::MAX, |(w, _)| w as f64)
+}
+
+/// Draws the legend at the top of `area`, entries left to right, flowing into as many
+/// rows as they need; a label longer than half the row wraps onto a second line and is
+/// shortened with an ellipsis after it. Returns the height it takes.
+fn legend<DB: DrawingBackend>(area: &Root<DB>, keys: &[Key], s: &Scale) -> Result<i32, Failure> {
+    let size = 22.0 * s.0;
     let font = s.font(22.0);
-    let mut x = s.px(90.0);
-    let y = area.dim_in_pixel().1 as i32 / 2;
+    let measure = |t: &str| width_of(area, t, &font);
+    let left = s.px(90.0);
+    let right = area.dim_in_pixel().0 as i32 - s.px(30.0);
+    let swatch = s.px(34.0);
+    let after_swatch = s.px(10.0);
+    let between = s.px(40.0);
+    let line_h = s.px(28.0);
+    let most = ((right - left) / 2 - swatch - after_swatch - between) as f64;
+    let (mut x, mut y) = (left, s.px(10.0));
+    let mut row_h = line_h;
     for k in keys {
-        let swatch = s.px(34.0);
-        if k.boxed {
-            area.draw(&Rectangle::new(
-                [(x, y - s.px(9.0)), (x + swatch, y + s.px(9.0))],
-                k.colour.filled(),
-            ))
-            .map_err(fail)?;
+        let lines = wrap(&k.label, most, 2, &measure);
+        let text_w = lines.iter().map(|l| measure(l)).fold(0.0, f64::max) as i32;
+        let w = if k.swatch == Swatch::None {
+            text_w
         } else {
-            area.draw(&PathElement::new(
-                vec![(x, y), (x + swatch, y)],
-                k.colour.stroke_width(s.px(5.0) as u32),
+            swatch + after_swatch + text_w
+        };
+        if x > left && x + w > right {
+            x = left;
+            y += row_h + s.px(6.0);
+            row_h = line_h;
+        }
+        let mid = y + (0.35 * size) as i32;
+        let stroke = k.colour.stroke_width(s.px(5.0) as u32);
+        match k.swatch {
+            Swatch::Line => area
+                .draw(&PathElement::new(vec![(x, mid), (x + swatch, mid)], stroke))
+                .map_err(fail)?,
+            Swatch::Dashed => area
+                .draw(&plotters::element::DashedPathElement::new(
+                    vec![(x, mid), (x + swatch, mid)],
+                    s.px(9.0),
+                    s.px(5.0),
+                    stroke,
+                ))
+                .map_err(fail)?,
+            Swatch::Box => area
+                .draw(&Rectangle::new(
+                    [(x, mid - s.px(9.0)), (x + swatch, mid + s.px(9.0))],
+                    k.colour.filled(),
+                ))
+                .map_err(fail)?,
+            Swatch::Dot => area
+                .draw(&Circle::new(
+                    (x + swatch / 2, mid),
+                    s.px(9.0),
+                    k.colour.filled(),
+                ))
+                .map_err(fail)?,
+            Swatch::Ring => area
+                .draw(&Circle::new(
+                    (x + swatch / 2, mid),
+                    s.px(8.0),
+                    k.colour.stroke_width(s.px(3.0) as u32),
+                ))
+                .map_err(fail)?,
+            Swatch::None => {}
+        }
+        let text_x = if k.swatch == Swatch::None {
+            x
+        } else {
+            x + swatch + after_swatch
+        };
+        for (i, line) in lines.iter().enumerate() {
+            area.draw(&Text::new(
+                line.clone(),
+                (text_x, y + i as i32 * line_h),
+                font.clone(),
             ))
             .map_err(fail)?;
         }
-        x += swatch + s.px(10.0);
-        area.draw(&Text::new(
-            k.label.clone(),
-            (x, y - s.px(12.0)),
-            font.clone(),
-        ))
-        .map_err(fail)?;
-        let (w, _) = area.estimate_text_size(&k.label, &font).map_err(fail)?;
-        x += w as i32 + s.px(40.0);
+        row_h = row_h.max(lines.len() as i32 * line_h);
+        x += w + between;
     }
-    Ok(())
+    Ok(y + row_h + s.px(8.0))
 }
 
+/// Draws the title and the subtitle at the top of `area`, each in up to two lines (then
+/// shortened with an ellipsis). Returns the height they take.
 fn caption<DB: DrawingBackend>(
     area: &Root<DB>,
     title: &str,
     subtitle: &str,
     s: &Scale,
-) -> Result<(), Failure> {
-    area.draw(&Text::new(
-        title.to_string(),
-        (s.px(40.0), s.px(14.0)),
-        s.font(36.0),
-    ))
-    .map_err(fail)?;
-    area.draw(&Text::new(
-        subtitle.to_string(),
-        (s.px(40.0), s.px(60.0)),
-        s.font(23.0).color(&RGBColor(0x44, 0x44, 0x44)),
-    ))
-    .map_err(fail)
+) -> Result<i32, Failure> {
+    let width = (area.dim_in_pixel().0 as i32 - 2 * s.px(40.0)) as f64;
+    let mut y = s.px(14.0);
+    for (text, at_900, line_h) in [(title, 36.0, 44.0), (subtitle, 23.0, 29.0)] {
+        let font = s
+            .font(at_900)
+            .color(if at_900 > 30.0 { &BLACK } else { &SUBTITLE });
+        for line in wrap(text, width, 2, &|t| width_of(area, t, &font)) {
+            area.draw(&Text::new(line, (s.px(40.0), y), font.clone()))
+                .map_err(fail)?;
+            y += s.px(line_h);
+        }
+        y += s.px(2.0);
+    }
+    Ok(y + s.px(6.0))
 }
 
 type Axes<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
@@ -305,60 +390,146 @@ fn month_label(first: Month, x: f64) -> String {
     }
 }
 
-/// Months where a path starts or stops qualifying: `(index, up)`.
+/// Months where `qualified` starts or stops holding: `(index, up)`. `before`: the month
+/// before the first, when known.
 fn crossings(
     months: &[MonthScore],
     before: Option<&MonthScore>,
-    path: PathId,
+    qualified: impl Fn(&MonthScore) -> bool,
 ) -> Vec<(usize, bool)> {
-    let mut prev = before.map(|m| m.path(path).qualified);
+    let mut prev = before.map(&qualified);
     let mut out = Vec::new();
     for (k, m) in months.iter().enumerate() {
-        let q = m.path(path).qualified;
-        if let Some(p) = prev
-            && p != q
-        {
+        let q = qualified(m);
+        if prev.unwrap_or(false) != q {
             out.push((k, q));
-        }
-        if prev.is_none() && q {
-            out.push((k, true));
         }
         prev = Some(q);
     }
     out
 }
 
-/// Where a label beside a marker goes: to its right, or to its left where it would run off
-/// the chart. Returns its top-left corner and its size.
-fn label_spot<DB: DrawingBackend>(
-    root: &Root<DB>,
-    text: &str,
-    (x, y): (i32, i32),
-    dy: i32,
-    style: &TextStyle<'_>,
-    s: &Scale,
-) -> Result<(i32, i32, i32, i32), Failure> {
-    let (w, h) = root.estimate_text_size(text, style).map_err(fail)?;
-    let right_edge = root.dim_in_pixel().0 as i32 - s.px(10.0);
-    let x = if x + s.px(8.0) + w as i32 > right_edge {
-        x - s.px(8.0) - w as i32
-    } else {
-        x + s.px(8.0)
-    };
-    Ok((x, y + dy, w as i32, h as i32))
+/// A label to put by a marker.
+struct Label {
+    /// The marker, in pixels.
+    at: (f64, f64),
+    text: String,
+    colour: RGBColor,
+    /// Above the marker rather than below, where both are free.
+    above: bool,
 }
 
-/// Writes a label beside a marker (see [`label_spot`]).
-fn annotate<DB: DrawingBackend>(
+/// A label where it goes.
+struct Placed {
+    label: Label,
+    rect: Rect,
+    /// Far from its marker: a thin line ties them.
+    leader: bool,
+}
+
+/// The size of label text, at a height of 900.
+const LABEL_TEXT: f64 = 20.0;
+
+/// Puts each label at the first free spot around its marker (see [`around`]), farther out
+/// with a leader line when none near is free, and leaves it out when none is.
+fn place_labels<DB: DrawingBackend>(
     root: &Root<DB>,
-    text: String,
-    at: (i32, i32),
-    dy: i32,
-    style: TextStyle<'_>,
+    placer: &mut Placer,
+    labels: Vec<Label>,
+    s: &Scale,
+) -> Vec<Placed> {
+    let size = LABEL_TEXT * s.0;
+    let font = s.font(LABEL_TEXT);
+    let mut placed = Vec::new();
+    for label in labels {
+        let w = width_of(root, &label.text, &font);
+        let step = 10.0 * s.0;
+        let near = around(label.at, w, size, step, 4, label.above);
+        let far = reaching(label.at, w, size, step, 420.0 * s.0);
+        let near_count = near.len();
+        // A far label's leader line must keep off the lines too.
+        let marker = 12.0 * s.0;
+        let Some((i, rect)) = near.into_iter().chain(far).enumerate().find(|(i, r)| {
+            placer.free(r)
+                && (*i < near_count || placer.clear_path(label.at, leader_end(label.at, r), marker))
+        }) else {
+            continue;
+        };
+        placer.take(rect);
+        placed.push(Placed {
+            label,
+            rect,
+            leader: i >= near_count,
+        });
+    }
+    placed
+}
+
+/// Where a leader line from `at` meets the label's box: its nearest point.
+fn leader_end((x, y): (f64, f64), r: &Rect) -> (f64, f64) {
+    (x.clamp(r.x, r.right()), y.clamp(r.y, r.bottom()))
+}
+
+/// Draws placed labels (and their leader lines).
+fn draw_labels<DB: DrawingBackend>(
+    root: &Root<DB>,
+    placed: &[Placed],
     s: &Scale,
 ) -> Result<(), Failure> {
-    let (x, y, _, _) = label_spot(root, &text, at, dy, &style, s)?;
-    root.draw(&Text::new(text, (x, y), style)).map_err(fail)
+    let size = LABEL_TEXT * s.0;
+    for p in placed {
+        if p.leader {
+            let (x, y) = p.label.at;
+            let to = leader_end(p.label.at, &p.rect);
+            root.draw(&PathElement::new(
+                vec![(x as i32, y as i32), (to.0 as i32, to.1 as i32)],
+                p.label.colour.stroke_width(s.px(1.5) as u32),
+            ))
+            .map_err(fail)?;
+        }
+        root.draw(&Text::new(
+            p.label.text.clone(),
+            (p.rect.x as i32, (p.rect.y + 0.15 * size) as i32),
+            s.font(LABEL_TEXT).color(&p.label.colour),
+        ))
+        .map_err(fail)?;
+    }
+    Ok(())
+}
+
+/// The plot's area in pixels, and a placer for labels inside it that keeps off `lines`
+/// (in data coordinates) and the boxes `taken`.
+fn plot_placer<DB: DrawingBackend>(
+    chart: &Axes<'_, DB>,
+    lines: &[Vec<(f64, f64)>],
+    taken: &[Rect],
+    s: &Scale,
+) -> Placer {
+    let (x0, y0) = chart.backend_coord(&(chart.x_range().start, TOP));
+    let (x1, y1) = chart.backend_coord(&(chart.x_range().end, 0.0));
+    let mut placer = Placer::new(
+        Rect::new(x0 as f64, y0 as f64, (x1 - x0) as f64, (y1 - y0) as f64),
+        5.0 * s.0,
+    );
+    for l in lines {
+        placer.line(
+            l.iter()
+                .map(|p| {
+                    let (x, y) = chart.backend_coord(p);
+                    (x as f64, y as f64)
+                })
+                .collect(),
+        );
+    }
+    for t in taken {
+        placer.take(*t);
+    }
+    placer
+}
+
+/// A round marker's box.
+fn dot_box((x, y): (f64, f64), r: f64) -> Rect {
+    Rect::new(x - r, y - r, 2.0 * r, 2.0 * r)
 }
 
 type Root<DB> = DrawingArea<DB, Shift>;
@@ -440,16 +611,6 @@ pub fn better_path(p: &Projection) -> PathId {
     } else {
         PathId::Enterprise
     }
-}
-
-/// A label at a month where a path starts or stops qualifying.
-struct CrossingLabel {
-    path: PathId,
-    /// The marker: month index and points.
-    xy: (f64, f64),
-    text: String,
-    /// Top-left corner and size in pixels.
-    spot: (i32, i32, i32, i32),
 }
 
 /// Room under the month labels for the designation events' labels (pixels at 900).
@@ -583,148 +744,209 @@ fn draw_projection<DB: DrawingBackend>(
     let n = p.months.len();
     let threshold = points(p.terms.qualifying_total);
     let names = &p.terms.path_names;
-    {
-        let (head, rest) = root.split_vertically(s.px(100.0));
-        let (keys, rest) = rest.split_vertically(s.px(44.0));
-        let (top, bottom) = rest.split_vertically((rest.dim_in_pixel().1 as f64 * 0.58) as i32);
-        let end = p.months.last().map_or(first, |m| m.month);
-        caption(
-            &head,
-            &format!("{}: partner capability score", p.scenario),
-            &format!(
-                "{}, {first} to {end}, ruleset: {}{}",
-                p.terms.designation,
-                p.ruleset,
-                match p.assumed_events {
-                    0 => String::new(),
-                    n => format!(" · assumes all {n} events with probability < 1 happen"),
-                }
-            ),
-            s,
-        )?;
-        legend(
-            &keys,
-            &[
-                Key {
-                    colour: PATH_COLOURS[0],
-                    label: format!("{} total", names[0]),
-                    boxed: false,
-                },
-                Key {
-                    colour: PATH_COLOURS[1],
-                    label: format!("{} total", names[1]),
-                    boxed: false,
-                },
-                Key {
-                    colour: LINE,
-                    label: format!("{} points: qualifies", p.terms.qualifying_total.normalize()),
-                    boxed: false,
-                },
-                Key {
-                    colour: ENROL_SHADE,
-                    label: "could enrol".into(),
-                    boxed: true,
-                },
-            ],
-            s,
-        )?;
+    let end = p.months.last().map_or(first, |m| m.month);
+    let head = caption(
+        root,
+        &format!("{}: partner capability score", p.scenario),
+        &format!(
+            "{}, {first} to {end}, ruleset: {}{}",
+            p.terms.designation,
+            p.ruleset,
+            match p.assumed_events {
+                0 => String::new(),
+                n => format!(" · assumes all {n} events with probability < 1 happen"),
+            }
+        ),
+        s,
+    )?;
+    let (_, rest) = root.split_vertically(head);
 
-        let events = designation_marks(p);
-        let below = if events.is_empty() { 0.0 } else { EVENT_ROW };
-        let mut chart = month_axes(&top, first, n, 6, below, "points", s)?;
-        for (a, b) in &p.summary.enrolment_windows {
-            let (x0, x1) = (a.since(first) as f64 - 0.5, b.since(first) as f64 + 0.5);
+    // Shading tells something only where the partner could enrol in some months and not
+    // in others: the months it could not are shaded.
+    let can_enrol: Vec<bool> = p
+        .months
+        .iter()
+        .map(|m| {
+            p.summary
+                .enrolment_windows
+                .iter()
+                .any(|(a, b)| *a <= m.month && m.month <= *b)
+        })
+        .collect();
+    let shade = can_enrol.iter().any(|&c| c) && !can_enrol.iter().all(|&c| c);
+    let mut keys = vec![
+        Key::new(PATH_COLOURS[0], format!("{} total", names[0]), Swatch::Line),
+        Key::new(PATH_COLOURS[1], format!("{} total", names[1]), Swatch::Line),
+        Key::new(
+            LINE,
+            format!("{} points: qualifies", p.terms.qualifying_total.normalize()),
+            Swatch::Line,
+        ),
+    ];
+    if shade {
+        keys.push(Key::new(NO_ENROL_SHADE, "could not enrol", Swatch::Box));
+    }
+    if p.months.iter().all(|m| !m.qualified) {
+        keys.push(Key::new(
+            LINE,
+            format!(
+                "reaches {} on neither path by {end}",
+                p.terms.qualifying_total.normalize()
+            ),
+            Swatch::None,
+        ));
+    }
+    let used = legend(&rest, &keys, s)?;
+    let (_, rest) = rest.split_vertically(used);
+    let (top, bottom) = rest.split_vertically((rest.dim_in_pixel().1 as f64 * 0.58) as i32);
+
+    let events = designation_marks(p);
+    let below = if events.is_empty() { 0.0 } else { EVENT_ROW };
+    let mut chart = month_axes(&top, first, n, 6, below, "points", s)?;
+    if shade {
+        for (k, _) in can_enrol.iter().enumerate().filter(|(_, c)| !**c) {
+            let x = k as f64;
             chart
                 .draw_series([Rectangle::new(
-                    [(x0, 0.0), (x1, 100.0)],
-                    ENROL_SHADE.filled(),
+                    [(x - 0.5, 0.0), (x + 0.5, 100.0)],
+                    NO_ENROL_SHADE.filled(),
                 )])
                 .map_err(fail)?;
         }
-        // The crossing labels are placed first, so that the designation lines can pass
-        // around them.
-        let mut labels: Vec<CrossingLabel> = Vec::new();
-        for path in PathId::ALL {
-            for (k, up) in crossings(&p.months, p.lookback.last(), path) {
-                let xy = (k as f64, points(p.months[k].path(path).total));
-                let text = format!(
-                    "{} {} {}",
-                    names[path.index()],
-                    if up { "↑" } else { "↓" },
-                    p.months[k].month
-                );
-                let dy = if up { -s.px(42.0) } else { s.px(14.0) };
-                let at = chart.backend_coord(&xy);
-                let spot = label_spot(root, &text, at, dy, &s.font(20.0), s)?;
-                labels.push(CrossingLabel {
-                    path,
-                    xy,
-                    text,
-                    spot,
-                });
-            }
-        }
-        let boxes: Vec<(i32, i32, i32, i32)> = labels.iter().map(|l| l.spot).collect();
-        draw_designation(root, &chart, &events, &boxes, s)?;
-        let placement = qualifying_line(&mut chart, threshold, s)?;
-        for path in PathId::ALL {
-            let colour = PATH_COLOURS[path.index()];
-            let series = p
-                .months
+    }
+    // The labels are placed before anything is drawn, so that the designation lines
+    // can pass around them.
+    let series: Vec<Vec<(f64, f64)>> = PathId::ALL
+        .iter()
+        .map(|&path| {
+            p.months
                 .iter()
                 .enumerate()
-                .map(|(k, m)| (k as f64, points(m.path(path).total)));
-            chart
-                .draw_series(LineSeries::new(
-                    series,
-                    colour.stroke_width(s.px(5.0) as u32),
-                ))
-                .map_err(fail)?;
-            for l in labels.iter().filter(|l| l.path == path) {
-                chart
-                    .draw_series([Circle::new(l.xy, s.px(9.0), colour.filled())])
-                    .map_err(fail)?;
-                root.draw(&Text::new(
-                    l.text.clone(),
-                    (l.spot.0, l.spot.1),
-                    s.font(20.0).color(&colour),
-                ))
-                .map_err(fail)?;
-            }
-        }
-
-        let better = better_path(p);
-        let (legend_row, bars) = bottom.split_vertically(s.px(44.0));
-        let mut keys = vec![Key {
-            colour: WHITE,
-            label: format!("{} metrics:", names[better.index()]),
-            boxed: true,
-        }];
-        keys.extend(Metric::ALL.iter().map(|m| Key {
-            colour: METRIC_COLOURS[*m as usize],
-            label: m.label().to_string(),
-            boxed: true,
-        }));
-        legend(&legend_row, &keys, s)?;
-        let mut chart = month_axes(&bars, first, n, 5, 0.0, "points", s)?;
-        for (k, m) in p.months.iter().enumerate() {
-            let mut base = 0.0;
-            for metric in Metric::ALL {
-                let h = points(m.path(better).points(metric));
-                if h > 0.0 {
-                    let x = k as f64;
-                    chart
-                        .draw_series([Rectangle::new(
-                            [(x - 0.38, base), (x + 0.38, base + h)],
-                            METRIC_COLOURS[metric as usize].filled(),
-                        )])
-                        .map_err(fail)?;
+                .map(|(k, m)| (k as f64, points(m.path(path).total)))
+                .collect()
+        })
+        .collect();
+    let level = vec![
+        (chart.x_range().start, threshold),
+        (chart.x_range().end, threshold),
+    ];
+    let mut marks: Vec<(PathId, (f64, f64))> = Vec::new();
+    let mut labels: Vec<Label> = Vec::new();
+    let all: Vec<(PathId, usize, bool)> = PathId::ALL
+        .iter()
+        .flat_map(|&path| {
+            crossings(&p.months, p.lookback.last(), move |m| {
+                m.path(path).qualified
+            })
+            .into_iter()
+            .map(move |(k, up)| (path, k, up))
+        })
+        .collect();
+    // Many crossings: the colour names the path, and the label only the month. Both
+    // paths crossing in one month: one label, by the higher marker.
+    let compact = all.len() > 6;
+    let radius = 9.0 * s.0;
+    let mut dots: Vec<Rect> = Vec::new();
+    for &(path, k, up) in &all {
+        let xy = (k as f64, points(p.months[k].path(path).total));
+        marks.push((path, xy));
+        let (x, y) = chart.backend_coord(&xy);
+        let at = (x as f64, y as f64);
+        dots.push(dot_box(at, radius));
+        let arrow = if up { "↑" } else { "↓" };
+        let text = if compact {
+            arrow.to_string()
+        } else {
+            format!("{} {arrow}", names[path.index()])
+        };
+        match labels
+            .iter_mut()
+            .find(|l| l.text.ends_with(&p.months[k].month.to_string()))
+        {
+            Some(l) => {
+                let month = p.months[k].month.to_string();
+                let before = l.text.trim_end_matches(&month).trim_end().to_string();
+                l.text = format!("{before} · {text} {month}");
+                l.colour = LINE;
+                if at.1 < l.at.1 {
+                    l.at = at;
                 }
-                base += h;
             }
+            None => labels.push(Label {
+                at,
+                text: format!("{text} {}", p.months[k].month),
+                colour: PATH_COLOURS[path.index()],
+                above: up,
+            }),
         }
-        Ok(placement)
     }
+    let mut placer = plot_placer(&chart, &[&series[..], &[level]].concat(), &dots, s);
+    let placed = place_labels(root, &mut placer, labels, s);
+    let boxes: Vec<(i32, i32, i32, i32)> = placed
+        .iter()
+        .map(|p| {
+            (
+                p.rect.x as i32,
+                p.rect.y as i32,
+                p.rect.w as i32,
+                p.rect.h as i32,
+            )
+        })
+        .collect();
+    draw_designation(root, &chart, &events, &boxes, s)?;
+    let placement = qualifying_line(&mut chart, threshold, s)?;
+    for path in PathId::ALL {
+        chart
+            .draw_series(LineSeries::new(
+                series[path.index()].iter().copied(),
+                PATH_COLOURS[path.index()].stroke_width(s.px(5.0) as u32),
+            ))
+            .map_err(fail)?;
+    }
+    for (path, xy) in &marks {
+        chart
+            .draw_series([Circle::new(
+                *xy,
+                s.px(9.0),
+                PATH_COLOURS[path.index()].filled(),
+            )])
+            .map_err(fail)?;
+    }
+    draw_labels(root, &placed, s)?;
+
+    let better = better_path(p);
+    let mut keys = vec![Key::new(
+        BLACK,
+        format!("{} metrics:", names[better.index()]),
+        Swatch::None,
+    )];
+    keys.extend(Metric::ALL.iter().map(|m| {
+        Key::new(
+            METRIC_COLOURS[*m as usize],
+            m.label().to_string(),
+            Swatch::Box,
+        )
+    }));
+    let used = legend(&bottom, &keys, s)?;
+    let (_, bars) = bottom.split_vertically(used);
+    let mut chart = month_axes(&bars, first, n, 5, 0.0, "points", s)?;
+    for (k, m) in p.months.iter().enumerate() {
+        let mut base = 0.0;
+        for metric in Metric::ALL {
+            let h = points(m.path(better).points(metric));
+            if h > 0.0 {
+                let x = k as f64;
+                chart
+                    .draw_series([Rectangle::new(
+                        [(x - 0.38, base), (x + 0.38, base + h)],
+                        METRIC_COLOURS[metric as usize].filled(),
+                    )])
+                    .map_err(fail)?;
+            }
+            base += h;
+        }
+    }
+    Ok(placement)
 }
 
 /// `pcsim compare --chart`: every plan's headline score (the better path each month) on
@@ -770,95 +992,223 @@ fn draw_comparison<DB: DrawingBackend>(
         .unwrap_or(first);
     let n = last.since(first) as usize + 1;
     let threshold = points(plans[0].terms.qualifying_total);
-    {
-        let (head, rest) = root.split_vertically(s.px(100.0));
-        let (keys, body) = rest.split_vertically(s.px(44.0));
-        let (body, below) = match odds {
-            Some(_) => {
-                let (a, b) = body.split_vertically((body.dim_in_pixel().1 as f64 * 0.6) as i32);
-                (a, Some(b))
+    let total = plans[0].terms.qualifying_total.normalize();
+    // The plans by name when they fit on one line; the legend names them anyway.
+    let names: Vec<&str> = plans.iter().map(|p| p.scenario.as_str()).collect();
+    let listed = format!("Plans compared: {}", names.join(" · "));
+    let room = (root.dim_in_pixel().0 as i32 - 2 * s.px(40.0)) as f64;
+    let title = if width_of(root, &listed, &s.font(36.0)) <= room {
+        listed
+    } else {
+        format!("{} plans compared", plans.len())
+    };
+    let head = caption(
+        root,
+        &title,
+        &format!(
+            "headline score (the better path each month), {first} to {last}, ruleset: {}",
+            plans[0].ruleset
+        ),
+        s,
+    )?;
+    let (_, rest) = root.split_vertically(head);
+
+    let at = |m: &MonthScore| m.month.since(first) as f64;
+    let drops: Vec<Vec<usize>> = plans
+        .iter()
+        .map(|p| {
+            crossings(&p.months, p.lookback.last(), |m| m.qualified)
+                .into_iter()
+                .filter(|(_, up)| !up)
+                .map(|(k, _)| k)
+                .collect()
+        })
+        .collect();
+    let mut keys: Vec<Key> = plans
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let end = p.months.last().map_or(first, |m| m.month);
+            let label = if p.months.iter().any(|m| m.qualified) {
+                p.scenario.clone()
+            } else {
+                format!("{} (does not reach {total} by {end})", p.scenario)
+            };
+            Key::new(plan_colour(i), label, plan_swatch(i))
+        })
+        .collect();
+    keys.push(Key::new(LINE, format!("{total} points"), Swatch::Line));
+    keys.push(Key::new(LINE, "first qualifies", Swatch::Dot));
+    if drops.iter().any(|d| !d.is_empty()) {
+        keys.push(Key::new(LINE, format!("drops below {total}"), Swatch::Ring));
+    }
+    let used = legend(&rest, &keys, s)?;
+    let (_, body) = rest.split_vertically(used);
+    let (body, below) = match odds {
+        Some(_) => {
+            let (a, b) = body.split_vertically((body.dim_in_pixel().1 as f64 * 0.6) as i32);
+            (a, Some(b))
+        }
+        None => (body, None),
+    };
+
+    let mut chart = month_axes(&body, first, n, 6, 0.0, "points", s)?;
+    let series: Vec<Vec<(f64, f64)>> = plans
+        .iter()
+        .map(|p| {
+            p.months
+                .iter()
+                .map(|m| (at(m), points(m.headline())))
+                .collect()
+        })
+        .collect();
+    let level = vec![
+        (chart.x_range().start, threshold),
+        (chart.x_range().end, threshold),
+    ];
+    // Plans that first qualify at the same point share one dot; in the same month, one
+    // label, by the highest dot.
+    let mut firsts: Vec<((f64, f64), Vec<usize>)> = Vec::new();
+    for (i, p) in plans.iter().enumerate() {
+        if let Some(m) = p.months.iter().find(|m| m.qualified) {
+            let xy = (at(m), points(m.headline()));
+            match firsts.iter_mut().find(|(f, _)| *f == xy) {
+                Some((_, who)) => who.push(i),
+                None => firsts.push((xy, vec![i])),
             }
-            None => (body, None),
-        };
-        let names: Vec<&str> = plans.iter().map(|p| p.scenario.as_str()).collect();
-        caption(
-            &head,
-            &format!("Plans compared: {}", names.join(" · ")),
-            &format!(
-                "headline score (the better path each month), {first} to {last}, ruleset: {}",
-                plans[0].ruleset
-            ),
-            s,
-        )?;
-        let mut entries: Vec<Key> = plans
+        }
+    }
+    let radius = 10.0 * s.0;
+    let mut taken: Vec<Rect> = Vec::new();
+    let mut months: Vec<(f64, (f64, f64), Vec<usize>)> = Vec::new();
+    for (xy, who) in &firsts {
+        let (x, y) = chart.backend_coord(xy);
+        let at = (x as f64, y as f64);
+        taken.push(dot_box(at, radius));
+        match months.iter_mut().find(|(k, _, _)| *k == xy.0) {
+            Some((_, top, all)) => {
+                if at.1 < top.1 {
+                    *top = at;
+                }
+                all.extend(who);
+                all.sort_unstable();
+            }
+            None => months.push((xy.0, at, who.clone())),
+        }
+    }
+    // With many plans the label gives only the month; the colour says whose it is.
+    let compact = plans.len() > 4;
+    let mut labels = Vec::new();
+    for (k, at, who) in months {
+        let month = first + k as i32;
+        let whose: Vec<String> = who
             .iter()
-            .enumerate()
-            .map(|(i, p)| Key {
-                colour: PLAN_COLOURS[i % PLAN_COLOURS.len()],
-                label: p.scenario.clone(),
-                boxed: false,
+            .map(|&i| {
+                super::layout::shorten(&plans[i].scenario, 260.0 * s.0, &|t| {
+                    width_of(root, t, &s.font(LABEL_TEXT))
+                })
             })
             .collect();
-        entries.push(Key {
-            colour: LINE,
-            label: format!("{} points", plans[0].terms.qualifying_total.normalize()),
-            boxed: false,
+        labels.push(Label {
+            at,
+            text: if compact || who.len() > 3 {
+                month.to_string()
+            } else {
+                format!("{}: {month}", whose.join(", "))
+            },
+            colour: if who.len() == 1 {
+                plan_colour(who[0])
+            } else {
+                LINE
+            },
+            above: true,
         });
-        legend(&keys, &entries, s)?;
+    }
+    for (i, d) in drops.iter().enumerate() {
+        for &k in d {
+            let (x, y) = chart.backend_coord(&series[i][k]);
+            taken.push(dot_box((x as f64, y as f64), radius));
+        }
+    }
+    let mut placer = plot_placer(&chart, &[&series[..], &[level]].concat(), &taken, s);
+    let placed = place_labels(root, &mut placer, labels, s);
 
-        let mut chart = month_axes(&body, first, n, 6, 0.0, "points", s)?;
-        let placement = qualifying_line(&mut chart, threshold, s)?;
-        for (i, p) in plans.iter().enumerate() {
-            let colour = PLAN_COLOURS[i % PLAN_COLOURS.len()];
-            let at = |m: &MonthScore| m.month.since(first) as f64;
+    let placement = qualifying_line(&mut chart, threshold, s)?;
+    for (i, line) in series.iter().enumerate() {
+        let style = plan_colour(i).stroke_width(s.px(5.0) as u32);
+        if plan_swatch(i) == Swatch::Dashed {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    line.iter().copied(),
+                    s.px(14.0),
+                    s.px(8.0),
+                    style,
+                ))
+                .map_err(fail)?;
+        } else {
+            chart
+                .draw_series(LineSeries::new(line.iter().copied(), style))
+                .map_err(fail)?;
+        }
+    }
+    for (xy, who) in &firsts {
+        let colour = if who.len() == 1 {
+            plan_colour(who[0])
+        } else {
+            LINE
+        };
+        chart
+            .draw_series([Circle::new(*xy, s.px(10.0), colour.filled())])
+            .map_err(fail)?;
+    }
+    for (i, d) in drops.iter().enumerate() {
+        for &k in d {
+            chart
+                .draw_series([Circle::new(
+                    series[i][k],
+                    s.px(8.0),
+                    plan_colour(i).stroke_width(s.px(3.0) as u32),
+                )])
+                .map_err(fail)?;
+        }
+    }
+    draw_labels(root, &placed, s)?;
+
+    if let (Some(odds), Some(below)) = (odds, below) {
+        let (title, panel) = below.split_vertically(s.px(40.0));
+        title
+            .draw(&Text::new(
+                "Chance of qualifying in each month (planned events with their probabilities)",
+                (s.px(90.0), s.px(8.0)),
+                s.font(22.0),
+            ))
+            .map_err(fail)?;
+        let mut chart = month_axes(&panel, first, n, 5, 0.0, "percent", s)?;
+        for (i, o) in odds.iter().enumerate() {
             chart
                 .draw_series(LineSeries::new(
-                    p.months.iter().map(|m| (at(m), points(m.headline()))),
-                    colour.stroke_width(s.px(5.0) as u32),
+                    o.months.iter().flat_map(|m| {
+                        let (k, p) = (m.month.since(first) as f64, m.p_qualified_any * 100.0);
+                        [(k - 0.5, p), (k + 0.5, p)]
+                    }),
+                    plan_colour(i).stroke_width(s.px(4.0) as u32),
                 ))
                 .map_err(fail)?;
-            if let Some(m) = p.months.iter().find(|m| m.qualified) {
-                let xy = (at(m), points(m.headline()));
-                chart
-                    .draw_series([Circle::new(xy, s.px(10.0), colour.filled())])
-                    .map_err(fail)?;
-                // Stagger the labels of plans that cross in the same month.
-                let dy = -(s.px(56.0) + s.px(30.0) * i as i32);
-                let text = format!("{}: {}", p.scenario, m.month);
-                annotate(
-                    root,
-                    text,
-                    chart.backend_coord(&xy),
-                    dy,
-                    s.font(21.0).color(&colour),
-                    s,
-                )?;
-            }
         }
-        if let (Some(odds), Some(below)) = (odds, below) {
-            let (title, panel) = below.split_vertically(s.px(40.0));
-            title
-                .draw(&Text::new(
-                    "Chance of qualifying in each month (planned events with their probabilities)",
-                    (s.px(90.0), s.px(8.0)),
-                    s.font(22.0),
-                ))
-                .map_err(fail)?;
-            let mut chart = month_axes(&panel, first, n, 5, 0.0, "percent", s)?;
-            for (i, o) in odds.iter().enumerate() {
-                let colour = PLAN_COLOURS[i % PLAN_COLOURS.len()];
-                chart
-                    .draw_series(LineSeries::new(
-                        o.months.iter().flat_map(|m| {
-                            let (k, p) = (m.month.since(first) as f64, m.p_qualified_any * 100.0);
-                            [(k - 0.5, p), (k + 0.5, p)]
-                        }),
-                        colour.stroke_width(s.px(4.0) as u32),
-                    ))
-                    .map_err(fail)?;
-            }
-        }
-        Ok(placement)
+    }
+    Ok(placement)
+}
+
+/// Plan `i`'s colour: the palette, then again with dashed lines.
+fn plan_colour(i: usize) -> RGBColor {
+    PLAN_COLOURS[i % PLAN_COLOURS.len()]
+}
+
+fn plan_swatch(i: usize) -> Swatch {
+    if i < PLAN_COLOURS.len() {
+        Swatch::Line
+    } else {
+        Swatch::Dashed
     }
 }
 
@@ -897,41 +1247,29 @@ fn draw_odds<DB: DrawingBackend>(
         Method::Sampled { draws, seed } => format!("estimated from {draws} draws (seed {seed})"),
     };
     {
-        let (head, rest) = root.split_vertically(s.px(100.0));
-        let (keys, rest) = rest.split_vertically(s.px(44.0));
-        let (top, bottom) = rest.split_vertically((rest.dim_in_pixel().1 as f64 * 0.58) as i32);
-        caption(
-            &head,
+        let head = caption(
+            root,
             &format!("{}: how likely", o.scenario),
             &format!("headline score (the better path), {first} to {last}, {how}"),
             s,
         )?;
-        legend(
-            &keys,
+        let (_, rest) = root.split_vertically(head);
+        let used = legend(
+            &rest,
             &[
-                Key {
-                    colour: outer,
-                    label: "P10 to P90".into(),
-                    boxed: true,
-                },
-                Key {
-                    colour: inner,
-                    label: "P25 to P75".into(),
-                    boxed: true,
-                },
-                Key {
-                    colour: ORANGE,
-                    label: "median".into(),
-                    boxed: false,
-                },
-                Key {
-                    colour: LINE,
-                    label: format!("{} points: qualifies", o.qualifying_total.normalize()),
-                    boxed: false,
-                },
+                Key::new(outer, "P10 to P90", Swatch::Box),
+                Key::new(inner, "P25 to P75", Swatch::Box),
+                Key::new(ORANGE, "median", Swatch::Line),
+                Key::new(
+                    LINE,
+                    format!("{} points: qualifies", o.qualifying_total.normalize()),
+                    Swatch::Line,
+                ),
             ],
             s,
         )?;
+        let (_, rest) = rest.split_vertically(used);
+        let (top, bottom) = rest.split_vertically((rest.dim_in_pixel().1 as f64 * 0.58) as i32);
         let mut chart = month_axes(&top, first, n, 6, 0.0, "points", s)?;
         let band = |lo: fn(&Percentiles) -> Decimal, hi: fn(&Percentiles) -> Decimal| {
             let upper = o
@@ -964,23 +1302,15 @@ fn draw_odds<DB: DrawingBackend>(
             ))
             .map_err(fail)?;
 
-        let (legend_row, bars) = bottom.split_vertically(s.px(44.0));
-        legend(
-            &legend_row,
+        let used = legend(
+            &bottom,
             &[
-                Key {
-                    colour: GREEN,
-                    label: "P(qualified) in the month".into(),
-                    boxed: true,
-                },
-                Key {
-                    colour: BLUE,
-                    label: "P(qualified at least once by then)".into(),
-                    boxed: false,
-                },
+                Key::new(GREEN, "P(qualified) in the month", Swatch::Box),
+                Key::new(BLUE, "P(qualified at least once by then)", Swatch::Line),
             ],
             s,
         )?;
+        let (_, bars) = bottom.split_vertically(used);
         let mut chart = month_axes(&bars, first, n, 5, 0.0, "percent", s)?;
         for (k, m) in o.months.iter().enumerate() {
             let h = m.p_qualified_any * 100.0;

@@ -7,6 +7,7 @@ pub mod compare;
 mod csv;
 pub mod explain;
 pub mod json;
+pub mod layout;
 pub mod odds;
 pub mod seek;
 mod table;
