@@ -259,7 +259,7 @@ pub enum Command {
         in_months: Vec<Month>,
         /// Renew at this anniversary (default: the next of `enrolled`): qualify in the
         /// anniversary month or one of the five before it
-        #[arg(long, value_name = "YYYY-MM", num_args = 0..=1)]
+        #[arg(long, value_name = "YYYY-MM", num_args = 0..=1, value_parser = renew_month)]
         renew: Option<Option<Month>>,
         /// Only this path counts (default: either)
         #[arg(long, value_enum)]
@@ -280,7 +280,7 @@ pub enum Command {
         #[arg(long)]
         suggest: bool,
         /// With --suggest: print the ready-made menu as [[options]] to edit, and stop
-        #[arg(long, requires = "suggest")]
+        #[arg(long, requires = "suggest", conflicts_with_all = ["write", "confidence", "format"])]
         print: bool,
         /// The cost of one use of an option, replacing the scenario's or the default
         /// (repeatable), as in --cost "SMB M365 win=4000"
@@ -352,6 +352,17 @@ fn draw_chart(
     write_atomic(file, &bytes, inputs)
 }
 
+/// `--renew`'s month; a file name there is the scenario written after a bare `--renew`.
+fn renew_month(text: &str) -> std::result::Result<Month, String> {
+    text.parse::<Month>().map_err(|e| {
+        if text.ends_with(".toml") {
+            format!("`{text}` is not a month: name the scenario before a bare --renew, as in `pcsim seek {text} --renew`")
+        } else {
+            e.to_string()
+        }
+    })
+}
+
 /// A chart's file: its extension picks PNG or SVG.
 fn chart_file(text: &str) -> std::result::Result<PathBuf, String> {
     let path = PathBuf::from(text);
@@ -367,10 +378,12 @@ fn cost_of_option(text: &str) -> std::result::Result<(String, rust_decimal::Deci
     };
     let (name, cost) = text.rsplit_once('=').ok_or_else(wrong)?;
     let cost: rust_decimal::Decimal = cost.trim().parse().map_err(|_| wrong())?;
-    if name.trim().is_empty() || cost.is_sign_negative() {
+    if name.trim().is_empty() {
         return Err(wrong());
     }
-    Ok((name.trim().to_string(), cost))
+    let cost =
+        crate::scenario::model::Cost::try_from(cost).map_err(|e| format!("`{text}`: {e}"))?;
+    Ok((name.trim().to_string(), cost.0))
 }
 
 /// `--confidence`: a probability from 0 to 1.
@@ -383,9 +396,10 @@ fn confidence(text: &str) -> std::result::Result<f64, String> {
     }
 }
 
-/// How a file written next to `plan` names `file`: relative to the plan's folder when
-/// `file` is inside it, else absolute.
+/// How a file written next to `plan` names `file`: relative to the plan's folder (with
+/// `..` where it must climb), so that the two can move together.
 fn relative_to(file: &std::path::Path, plan: &std::path::Path) -> String {
+    use std::path::Component;
     let absolute =
         |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let file = absolute(file);
@@ -393,10 +407,20 @@ fn relative_to(file: &std::path::Path, plan: &std::path::Path) -> String {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .map_or_else(|| absolute(std::path::Path::new(".")), absolute);
-    file.strip_prefix(&folder)
-        .unwrap_or(&file)
-        .to_string_lossy()
-        .replace('\\', "/")
+    let (a, b): (Vec<Component>, Vec<Component>) =
+        (file.components().collect(), folder.components().collect());
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    // Different roots (another drive): only the absolute path works.
+    if common == 0 {
+        return file.to_string_lossy().replace('\\', "/");
+    }
+    let mut parts: Vec<String> = vec!["..".into(); b.len() - common];
+    parts.extend(
+        a[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
 }
 
 /// Applies `--cost NAME=COST` to the option of that name; a name no option has is an
@@ -625,7 +649,12 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
                 None if renew.is_some() => {
                     Some(crate::seek::Goal::renewal(&scenario, renew.flatten())?)
                 }
-                None if !in_months.is_empty() => Some(crate::seek::Goal::In(in_months)),
+                None if !in_months.is_empty() => {
+                    let mut months = in_months;
+                    months.sort_unstable();
+                    months.dedup();
+                    Some(crate::seek::Goal::In(months))
+                }
                 None => None,
             };
             let mut suggested = Vec::new();

@@ -15,16 +15,32 @@ pub fn usd(amount: Decimal) -> String {
         .split_once('.')
         .map_or((text.as_str(), None), |(w, f)| (w, Some(f)));
     let (sign, digits) = whole.strip_prefix('-').map_or(("", whole), |d| ("-", d));
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
+    let grouped = grouped(digits);
     match frac {
         Some(f) => format!("{sign}{grouped}.{f}"),
         None => format!("{sign}{grouped}"),
+    }
+}
+
+/// Digits in groups of three: "1,000,000".
+pub fn grouped(digits: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A count of choices as people read it: "5,184", or for the most a `u128` holds
+/// (counts are capped there), "more than 10^38".
+pub fn choices(n: u128) -> String {
+    if n == u128::MAX {
+        "more than 10^38".into()
+    } else {
+        grouped(&n.to_string())
     }
 }
 

@@ -76,12 +76,20 @@ impl Goal {
         let anniversary = match (anniversary, next, scenario.enrolled) {
             (Some(m), Some(_), Some(enrolled)) => {
                 if m < scenario.start || m.since(enrolled) % 12 != 0 {
-                    let list: Vec<String> = (0..3)
-                        .map(|k| (next.expect("enrolled") + 12 * k).to_string())
+                    let within: Vec<String> = (0..)
+                        .map(|k| next.expect("enrolled") + 12 * k)
+                        .take_while(|a| *a <= scenario.end())
+                        .map(|a| a.to_string())
                         .collect();
                     return Err(Error::Input(format!(
-                        "--renew {m} is not an anniversary of `enrolled` ({enrolled}) in the projection: the next ones are {}",
-                        list.join(", ")
+                        "--renew {m} is not an anniversary of `enrolled` ({enrolled}) in the projection ({} to {}): {}",
+                        scenario.start,
+                        scenario.end(),
+                        match within.len() {
+                            0 => "it has none; add months to the scenario (`months`)".to_string(),
+                            1 => format!("its anniversary is {}", within[0]),
+                            _ => format!("its anniversaries are {}", within.join(", ")),
+                        }
                     )));
                 }
                 m
@@ -132,7 +140,7 @@ impl Target {
         }
     }
 
-    fn qualified(&self, m: &MonthScore) -> bool {
+    pub fn qualified(&self, m: &MonthScore) -> bool {
         match self.path {
             Some(p) => m.paths[p.index()].qualified,
             None => m.qualified,
@@ -159,7 +167,7 @@ impl Target {
     }
 
     /// The months the target names, which must be projected.
-    fn months(&self) -> Vec<Month> {
+    pub fn months(&self) -> Vec<Month> {
         match &self.goal {
             Goal::By(m) | Goal::Renew { anniversary: m, .. } => vec![*m],
             Goal::In(list) => list.clone(),
@@ -526,7 +534,7 @@ pub fn seek(
 ) -> Result<Sought> {
     check_target(scenario, target)?;
     let options = &scenario.options;
-    let choices: u128 = options.iter().map(|o| o.max as u128 + 1).product();
+    let choices = crate::scenario::options::choices(options);
     let menu = Menu::new(scenario, bases)?;
     let found = match confidence {
         None => {
@@ -565,13 +573,27 @@ pub fn seek(
     };
     let months = menu.score(&found.uses);
     let at = target_month(target, &months);
+    // An option's uses are weighed in the month they are needed for: the first target
+    // month the choice misses without them (with several --in months, not every one
+    // needs every option), else the month the target is met.
     let adds = (0..options.len())
         .map(|i| {
-            let k = at.filter(|_| found.feasible && found.uses[i] > 0)?;
+            let at = at.filter(|_| found.feasible && found.uses[i] > 0)?;
             let mut without = found.uses.clone();
             without[i] = 0;
-            let less = target.score(&menu.score(&without)[k]);
-            Some((months[k].month, target.score(&months[k]) - less))
+            let less = menu.score(&without);
+            let k = match &target.goal {
+                Goal::In(list) => list
+                    .iter()
+                    .filter_map(|want| months.iter().position(|m| m.month == *want))
+                    .find(|&k| !target.qualified(&less[k]))
+                    .unwrap_or(at),
+                _ => at,
+            };
+            Some((
+                months[k].month,
+                target.score(&months[k]) - target.score(&less[k]),
+            ))
         })
         .collect();
     Ok(Sought {
@@ -725,16 +747,20 @@ fn by_confidence(
     });
     let mut scored = 0;
     let mut best_attempt: Option<((f64, Method, u64), Vec<u32>)> = None;
+    // Proven only when every choice weighed, not only the answer, was weighed exactly:
+    // a cheaper one rejected on an estimate might have been likely enough.
+    let mut exact = true;
     for (_, _, uses) in order {
         scored += 1;
         let chance = odds::chance(&scenario.with_uses(&uses), sampling, bases, |months| {
             target.met(months)
         })?;
+        exact &= chance.1 == Method::Exact;
         if chance.0 >= confidence {
             return Ok(Found {
                 uses,
                 feasible: true,
-                proven: chance.1 == Method::Exact,
+                proven: exact,
                 scored,
                 probability: Some(chance),
             });
@@ -747,7 +773,7 @@ fn by_confidence(
     Ok(Found {
         uses,
         feasible: false,
-        proven: chance.1 == Method::Exact,
+        proven: exact,
         scored,
         probability: Some(chance),
     })

@@ -428,7 +428,7 @@ fn renewal_needs_a_qualified_month_in_the_anniversarys_window() {
         "{err}"
     );
     assert!(
-        err.contains("the next ones are 2027-05, 2028-05, 2029-05"),
+        err.contains("in the projection (2027-01 to 2028-01): its anniversary is 2027-05"),
         "{err}"
     );
 
@@ -619,4 +619,99 @@ fn an_option_of_the_scenarios_replaces_the_ready_made_one_of_its_name() {
     assert_eq!(json["uses"]["SMB M365 win"], 1);
     assert_eq!(json["options"][0]["suggested"], false);
     assert_eq!(json["options"].as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn with_confidence_an_answer_is_proven_only_if_every_cheaper_choice_was_weighed_exactly() {
+    // Seventeen long shots at 1 each (1% each; together 1 - 0.99^17 = 15.7%) come before
+    // the sure deal at 1,000 (100%). Seventeen uncertain events are sampled, not
+    // weighed exactly, so the answer, though its own chance is exact, is not proven.
+    let options = "[[options]]\nname = \"Long shot\"\ncost = 1\nmax = 17\nmonth = \"2027-01\"\n\
+        probability = 0.01\ntenant = { seats = 50, active = 50 }\n\
+        [[options]]\nname = \"Sure deal\"\ncost = 1000\nmonth = \"2027-01\"\n\
+        tenant = { seats = 50, active = 50 }\n";
+    let dir = folder(&[("plan.toml", &one_short(options))]);
+    let json: Value = serde_json::from_str(&stdout(
+        pcsim()
+            .arg("seek")
+            .arg(dir.path().join("plan.toml"))
+            .args(["--in", "2027-01", "--confidence", "0.9", "--format", "json"])
+            .args(["--draws", "2000"]),
+    ))
+    .unwrap();
+    assert_eq!(json["uses"]["Sure deal"], 1);
+    assert_eq!(json["uses"]["Long shot"], 0);
+    assert_eq!(json["probability"].as_f64(), Some(1.0));
+    assert_eq!(json["odds_method"], "exact");
+    assert_eq!(json["proven"], false);
+}
+
+#[test]
+fn counts_of_choices_past_what_a_number_holds_stay_capped() {
+    // 26 options of 31 uses: 32^26 = 2^130 choices, more than a u128 holds.
+    let mut options = String::new();
+    for k in 0..26 {
+        options.push_str(&format!(
+            "[[options]]\nname = \"Deal {k}\"\ncost = {}\nmax = 31\nmonth = \"2027-01\"\n\
+             tenant = {{ seats = 50, active = 50 }}\n",
+            100 + k
+        ));
+    }
+    let dir = folder(&[("plan.toml", &one_short(&options))]);
+    let plan = dir.path().join("plan.toml");
+    let check = stdout(pcsim().arg("check").arg(&plan));
+    assert!(
+        check.contains("(26, more than 10^38 choices in all)"),
+        "{check}"
+    );
+    // The budget holds: the answer is not proven; one deal, the cheapest, is enough.
+    let json: Value = serde_json::from_str(&stdout(
+        pcsim()
+            .arg("seek")
+            .arg(&plan)
+            .args(["--in", "2027-01", "--budget", "1000", "--format", "json"]),
+    ))
+    .unwrap();
+    assert_eq!(json["proven"], false);
+    assert_eq!(json["cost"], 100);
+    assert_eq!(json["choices"], "340282366920938463463374607431768211455");
+}
+
+#[test]
+fn with_several_months_an_option_adds_where_it_is_needed() {
+    // The baseline qualifies in 2027-02 on its own; the uses are for 2027-11.
+    let json: Value = serde_json::from_str(&stdout(pcsim().args([
+        "seek",
+        "scenarios/options.toml",
+        "--in",
+        "2027-02",
+        "--in",
+        "2027-11",
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    for o in json["options"].as_array().unwrap() {
+        if o["uses"].as_u64().unwrap() > 0 {
+            assert_eq!(o["adds"]["month"], "2027-11", "{o}");
+            assert!(o["adds"]["points"].as_f64().unwrap() > 0.0, "{o}");
+        }
+    }
+    // A cost past the limit is refused, not added up until it overflows.
+    let out = pcsim()
+        .args([
+            "seek",
+            "scenarios/options.toml",
+            "--in",
+            "2027-11",
+            "--cost",
+            "SMB win=9000000000000000000000000000",
+        ])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(err.contains("is too large: at most 1,000,000,000"), "{err}");
 }

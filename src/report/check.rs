@@ -227,11 +227,12 @@ pub fn check_report(s: &Scenario) -> String {
     }
 
     if !s.options.is_empty() {
-        let choices: u128 = s.options.iter().map(|o| o.max as u128 + 1).product();
+        let choices = crate::scenario::options::choices(&s.options);
         let _ = writeln!(
             out,
-            "\nOptions for `pcsim seek` ({}, {choices} choices in all):",
-            s.options.len()
+            "\nOptions for `pcsim seek` ({}, {} choices in all):",
+            s.options.len(),
+            crate::money::choices(choices)
         );
         let mut t = grid(&["Option", "Kind", "Cost each", "Max", "Uses", "Probability"]);
         for o in &s.options {

@@ -27,9 +27,10 @@ pub trait Report {
 pub enum Format {
     /// A readable table (with a summary for `run`)
     Table,
-    /// JSON for programs (documented in docs/output.md)
+    /// JSON for programs (documented in docs/output.md, docs/odds.md and docs/seek.md)
     Json,
-    /// CSV for spreadsheets: a row per month (`run`) or per plan (`compare`)
+    /// CSV for spreadsheets: a row per month (`run`), per plan (`compare`), per option
+    /// (`seek`)
     Csv,
 }
 

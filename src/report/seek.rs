@@ -8,7 +8,7 @@ use comfy_table::{Table, presets};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-use super::{Format, count, fixed2};
+use super::{Format, count, fixed2, usd};
 use crate::month::Month;
 use crate::odds::Method;
 use crate::rules::PathId;
@@ -48,6 +48,13 @@ pub fn describe(target: &Target, names: &[String; 2]) -> String {
 pub fn missing(answer: &Answer) -> Vec<String> {
     let s = answer.scenario;
     let rules = &s.rules;
+    if let (Some((p, _, _)), Some(wanted)) = (answer.sought.probability, answer.sought.confidence) {
+        return vec![format!(
+            "the likeliest choice meets the target with {:.1}%, short of the {:.1}% wanted",
+            p * 100.0,
+            wanted * 100.0
+        )];
+    }
     let Some(k) = target_month(&answer.sought.target, &answer.sought.months) else {
         return Vec::new();
     };
@@ -97,40 +104,51 @@ pub fn missing(answer: &Answer) -> Vec<String> {
 }
 
 fn method(sought: &Sought) -> String {
-    let searched = format!(
+    let scored = format!(
         "{} of {} scored",
-        count(sought.scored as usize, "choice", "choices"),
-        sought.choices
+        crate::money::grouped(&sought.scored.to_string()),
+        count_of(sought.choices)
     );
-    if sought.confidence.is_some() {
-        return if sought.proven {
-            format!("proven minimal: every cheaper choice was weighed exactly ({searched})")
-        } else {
-            format!("not proven minimal: the chances are estimated from random draws ({searched})")
-        };
+    let unsearched = format!(
+        "more than {} choices are not all searched: raise --budget to search longer",
+        crate::money::grouped(&crate::seek::PROVEN_UP_TO.to_string())
+    );
+    match (sought.confidence.is_some(), sought.proven, sought.feasible) {
+        (true, true, true) => {
+            format!("proven minimal: every cheaper choice was weighed exactly, {scored}")
+        }
+        (true, true, false) => {
+            format!("proven: every choice was weighed exactly, {scored}")
+        }
+        (true, false, _) => {
+            format!("not proven: some chances are estimated from random draws, {scored}")
+        }
+        (false, true, true) => format!("proven minimal: {scored}, the rest ruled out by bounds"),
+        (false, true, false) => format!("proven: no choice within the limits meets it, {scored}"),
+        (false, false, true) => {
+            format!(
+                "not proven minimal: a heuristic answer, the best found with {scored}; {unsearched}"
+            )
+        }
+        (false, false, false) => {
+            format!("not proven: no choice found that meets it, {scored}; {unsearched}")
+        }
     }
-    match (sought.proven, sought.feasible) {
-        (true, true) => format!("proven minimal ({searched}, the rest ruled out by bounds)"),
-        (true, false) => format!("proven: no choice within the limits meets it ({searched})"),
-        (false, true) => format!(
-            "not proven minimal: a heuristic answer, the best found in {} of {} choices (more than {} are not all searched; raise --budget to search longer)",
-            sought.scored,
-            sought.choices,
-            crate::seek::PROVEN_UP_TO
-        ),
-        (false, false) => format!(
-            "not proven: no choice found that meets it in {} of {} choices (more than {} are not all searched; raise --budget to search longer)",
-            sought.scored,
-            sought.choices,
-            crate::seek::PROVEN_UP_TO
-        ),
-    }
+}
+
+/// "5,184 choices".
+fn count_of(choices: u128) -> String {
+    let n = crate::money::choices(choices);
+    format!("{n} {}", if choices == 1 { "choice" } else { "choices" })
 }
 
 fn probability_text(sought: &Sought) -> Option<String> {
     let (p, method, outcomes) = sought.probability?;
     let how = match method {
-        Method::Exact => format!("exact over {outcomes} outcomes"),
+        Method::Exact => format!(
+            "exact over {}",
+            count(outcomes as usize, "outcome", "outcomes")
+        ),
         Method::Sampled { draws, seed } => format!("estimated from {draws} draws, seed {seed}"),
     };
     Some(format!(
@@ -159,12 +177,23 @@ fn table(a: &Answer) -> String {
         s.name,
         describe(&sought.target, &names)
     );
-    if sought.feasible {
+    let uses: u32 = sought.uses.iter().sum();
+    if sought.feasible && uses == 0 {
+        let _ = writeln!(out, "Already met without any option ({}).", method(sought));
+    } else if sought.feasible {
         let _ = writeln!(
             out,
             "Cheapest: {} for {} ({}).",
-            sought.cost.normalize(),
-            count(sought.uses.iter().sum::<u32>() as usize, "use", "uses"),
+            usd(sought.cost),
+            count(uses as usize, "use", "uses"),
+            method(sought)
+        );
+    } else if let (Some((p, _, _)), Some(wanted)) = (sought.probability, sought.confidence) {
+        let _ = writeln!(
+            out,
+            "Not reachable with these options: no choice meets the target with {:.1}% or more; the likeliest, below, does with {:.1}% ({}).",
+            wanted * 100.0,
+            p * 100.0,
             method(sought)
         );
     } else {
@@ -207,8 +236,8 @@ fn table(a: &Answer) -> String {
         t.add_row(vec![
             o.name.clone(),
             format!("{uses} of {}", o.max),
-            o.cost.normalize().to_string(),
-            (o.cost * Decimal::from(uses)).normalize().to_string(),
+            usd(o.cost),
+            usd(o.cost * Decimal::from(uses)),
             adds,
             described.join("\n"),
         ]);
@@ -220,27 +249,54 @@ fn table(a: &Answer) -> String {
     );
     let mut m = Table::new();
     m.load_style(presets::UTF8_FULL_CONDENSED);
+    let target = &sought.target;
     m.set_header(vec![
         "Month".to_string(),
         names[0].clone(),
         names[1].clone(),
-        "Qualified".into(),
+        match target.path {
+            Some(p) => format!("{} qualified", names[p.index()]),
+            None => "Qualified".into(),
+        },
+        "Target".into(),
     ]);
+    let named = target.months();
     for month in &sought.months {
         m.add_row(vec![
             month.month.to_string(),
             fixed2(month.paths[0].total),
             fixed2(month.paths[1].total),
-            if month.qualified { "yes" } else { "" }.into(),
+            if target.qualified(month) { "yes" } else { "" }.into(),
+            match &target.goal {
+                Goal::Renew { from, anniversary }
+                    if month.month >= *from && month.month <= *anniversary =>
+                {
+                    if month.month == *anniversary {
+                        "anniversary"
+                    } else {
+                        "renewal window"
+                    }
+                }
+                Goal::By(by) if month.month <= *by => {
+                    if month.month == *by {
+                        "by this month"
+                    } else {
+                        "counts"
+                    }
+                }
+                Goal::In(_) if named.contains(&month.month) => "this month",
+                _ => "",
+            }
+            .into(),
         ]);
     }
     let _ = writeln!(
         out,
         "\nWith {}:\n{m}",
-        if sought.feasible {
-            "these uses"
-        } else {
-            "every option at its most"
+        match (sought.feasible, sought.probability.is_some()) {
+            (true, _) => "these uses",
+            (false, true) => "the likeliest choice",
+            (false, false) => "every option at its most",
         }
     );
     out
@@ -266,6 +322,9 @@ fn json_doc(a: &Answer) -> String {
         .zip(&sought.uses)
         .map(|(o, &u)| (o.name.clone(), json!(if sought.feasible { u } else { 0 })))
         .collect();
+    // When infeasible the uses are all 0, here as at the top; the best attempt's are
+    // given apart.
+    let used = |i: usize| if sought.feasible { sought.uses[i] } else { 0 };
     let mut doc = json!({
         "scenario": s.name,
         "feasible": sought.feasible,
@@ -288,9 +347,9 @@ fn json_doc(a: &Answer) -> String {
             "kind": o.kind(),
             "max": o.max,
             "cost_each": number(o.cost),
-            "uses": sought.uses[i],
-            "cost": number(o.cost * Decimal::from(sought.uses[i])),
-            "events": (1..=sought.uses[i]).map(|u| o.describe_use(u)).collect::<Vec<_>>(),
+            "uses": used(i),
+            "cost": number(o.cost * Decimal::from(used(i))),
+            "events": (1..=used(i)).map(|u| o.describe_use(u)).collect::<Vec<_>>(),
             "adds": sought.adds[i].map(|(month, points)| json!({"month": month.to_string(), "points": number(points)})),
             "suggested": a.suggested.contains(&o.name),
         })).collect::<Vec<_>>(),
@@ -327,16 +386,34 @@ fn json_doc(a: &Answer) -> String {
 
 fn csv(a: &Answer) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["option", "kind", "uses", "max", "cost_each", "cost"]);
+    // Every row says whether the target is reachable, so that an infeasible answer's
+    // zeros are not read as "nothing to do"; best_attempt gives the uses shown then.
+    let _ = w.write_record([
+        "option",
+        "kind",
+        "uses",
+        "max",
+        "cost_each",
+        "cost",
+        "feasible",
+        "best_attempt",
+    ]);
     for (o, &u) in a.scenario.options.iter().zip(&a.sought.uses) {
-        let u = if a.sought.feasible { u } else { 0 };
+        let feasible = a.sought.feasible;
+        let used = if feasible { u } else { 0 };
         let _ = w.write_record([
             o.name.clone(),
             o.kind().to_string(),
-            u.to_string(),
+            used.to_string(),
             o.max.to_string(),
             o.cost.normalize().to_string(),
-            (o.cost * Decimal::from(u)).normalize().to_string(),
+            (o.cost * Decimal::from(used)).normalize().to_string(),
+            feasible.to_string(),
+            if feasible {
+                String::new()
+            } else {
+                u.to_string()
+            },
         ]);
     }
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8")

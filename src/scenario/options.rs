@@ -77,6 +77,14 @@ impl PlanOption {
     }
 }
 
+/// How many choices of uses the options allow: the product of `max + 1`, at most
+/// `u128::MAX`.
+pub fn choices(options: &[PlanOption]) -> u128 {
+    options
+        .iter()
+        .fold(1u128, |n, o| n.saturating_mul(o.max as u128 + 1))
+}
+
 /// The names options look up among the imported tenants: the tenants their changes name.
 pub fn wanted_names(options: &[From<OptionEntry>]) -> Vec<String> {
     options
@@ -168,6 +176,19 @@ pub fn resolve(merged: &Merged, rules: &Ruleset, cx: Context) -> Result<Vec<Plan
                         return Err(src.at(
                             p.span(),
                             format!("a name in `people` is empty (\"{blank}\")"),
+                        ));
+                    }
+                    if let Some(twice) = list
+                        .iter()
+                        .enumerate()
+                        .find(|(k, n)| list[..*k].contains(n))
+                        .map(|(_, n)| n)
+                    {
+                        return Err(src.at(
+                            p.span(),
+                            format!(
+                                "\"{twice}\" is named twice in `people`: each use is a different person, so name each once"
+                            ),
                         ));
                     }
                     list[..max as usize].to_vec()
