@@ -715,3 +715,68 @@ fn with_several_months_an_option_adds_where_it_is_needed() {
     let err = String::from_utf8(out).unwrap();
     assert!(err.contains("is too large: at most 1,000,000,000"), "{err}");
 }
+
+#[test]
+fn with_confidence_seek_finds_what_weighing_every_choice_with_odds_finds() {
+    // Deals close with 50%, a partnership deal surely but dearer, and a person's SC-200
+    // that adds nothing; 4 x 2 x 3 = 24 choices, each weighed here by `pcsim odds`'
+    // month-by-month chance, and the cheapest likely enough picked by hand-written rules.
+    let options = format!(
+        "{}[[options]]\nname = \"Partner deal\"\ncost = 6000\nmonth = \"2027-01\"\n\
+         tenant = {{ seats = 50, active = 50 }}\n\
+         [[options]]\nname = \"Analyst\"\ncost = 100\nmax = 2\ncert = \"SC-200\"\n",
+        WIN.replace("tenant =", "probability = 0.5\ntenant =")
+    );
+    let dir = folder(&[("plan.toml", &one_short(&options))]);
+    let scenario = Scenario::load(&dir.path().join("plan.toml"), None).unwrap();
+    let w = month("2027-01");
+    let target = Target {
+        goal: Goal::In(vec![w]),
+        path: None,
+        start: scenario.start,
+    };
+    for confidence in [0.4, 0.7, 0.8, 0.95] {
+        let mut best: Option<(Decimal, u32, Vec<u32>)> = None;
+        for deal in 0..=3u32 {
+            for partner in 0..=1u32 {
+                for analyst in 0..=2u32 {
+                    let uses = vec![deal, partner, analyst];
+                    let odds =
+                        pcsim::odds::odds(&scenario.with_uses(&uses), Sampling::default()).unwrap();
+                    let p = odds
+                        .months
+                        .iter()
+                        .find(|m| m.month == w)
+                        .unwrap()
+                        .p_qualified_any;
+                    if p < confidence {
+                        continue;
+                    }
+                    let cost = Decimal::from(2500 * deal + 6000 * partner + 100 * analyst);
+                    let n = deal + partner + analyst;
+                    let wins = match &best {
+                        None => true,
+                        Some((c, k, b)) => {
+                            (cost, n) < (*c, *k) || ((cost, n) == (*c, *k) && uses > *b)
+                        }
+                    };
+                    if wins {
+                        best = Some((cost, n, uses));
+                    }
+                }
+            }
+        }
+        let (cost, _, uses) = best.expect("the partner deal always reaches the target");
+        let sought = seek(
+            &scenario,
+            &target,
+            Some(confidence),
+            Sampling::default(),
+            &Bases::default(),
+            pcsim::seek::BUDGET,
+        )
+        .unwrap();
+        assert!(sought.feasible && sought.proven, "{confidence}");
+        assert_eq!((sought.cost, &sought.uses), (cost, &uses), "{confidence}");
+    }
+}
