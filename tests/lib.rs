@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod causes;
+mod chart_layout;
 mod charts;
 mod cli;
 mod designation;

@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde_json::Value;
 
-use crate::support::{folder, pcsim, project, stdout};
+use crate::support::{certified_team, folder, pcsim, project, stdout};
 
 /// The partner with `wins` (TOML `[[tenants]]` entries) and `dev` (Dev's certification
 /// entry's extra keys), over `months` months from W, with `extra` top-level lines.
@@ -27,17 +27,7 @@ fn partner(months: u32, extra: &str, dev: &str, wins: &str) -> String {
         "name = \"Partner\"\nstart = \"2027-01\"\nmonths = {months}\n{extra}\n\
          [[tenants]]\nname = \"Win\"\ncount = 3\nsince = \"2027-01\"\nseats = 50\nactive = 50\n{wins}\n"
     );
-    for name in ["Ana", "Ben", "Cara"] {
-        text.push_str(&format!(
-            "[[people]]\nname = \"{name}\"\ncerts = [\n  \
-             {{ cert = \"Cloud and AI Security Engineer Associate\", passed = \"2023-01\" }},\n  \
-             {{ cert = \"SC-200\", passed = \"2023-01\" }},\n  \
-             {{ cert = \"SC-100\", passed = \"2023-01\" }},\n]\n"
-        ));
-    }
-    text.push_str(&format!(
-        "[[people]]\nname = \"Dev\"\ncerts = [{{ cert = \"SC-100\", passed = \"2023-01\"{dev} }}]\n"
-    ));
+    text.push_str(&certified_team(dev));
     text
 }
 

@@ -11,7 +11,7 @@ use pcsim::simulate::{Bases, MonthScore, simulate};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use crate::support::{failure, folder, pcsim, stdout};
+use crate::support::{certified_team, failure, folder, pcsim, stdout};
 
 fn month(s: &str) -> Month {
     s.parse().unwrap()
@@ -170,17 +170,7 @@ fn one_short(options: &str) -> String {
         "name = \"Short\"\nstart = \"2027-01\"\nmonths = 13\n\
          [[tenants]]\nname = \"Win\"\ncount = 3\nsince = \"2027-01\"\nseats = 50\nactive = 50\n",
     );
-    for name in ["Ana", "Ben", "Cara"] {
-        text.push_str(&format!(
-            "[[people]]\nname = \"{name}\"\ncerts = [\n  \
-             {{ cert = \"Cloud and AI Security Engineer Associate\", passed = \"2023-01\" }},\n  \
-             {{ cert = \"SC-200\", passed = \"2023-01\" }},\n  \
-             {{ cert = \"SC-100\", passed = \"2023-01\" }},\n]\n"
-        ));
-    }
-    text.push_str(
-        "[[people]]\nname = \"Dev\"\ncerts = [{ cert = \"SC-100\", passed = \"2023-01\" }]\n",
-    );
+    text.push_str(&certified_team(""));
     text.push_str(options);
     text
 }

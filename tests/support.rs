@@ -54,3 +54,23 @@ pub fn failure(command: &mut Command) -> String {
     let out = command.assert().code(1).get_output().stderr.clone();
     String::from_utf8(out).unwrap()
 }
+
+/// `[[people]]` of a partner whose steps 1 and 2 are full on both paths: Ana, Ben and
+/// Cara hold a step 1, 2 and 3 certification each since 2023; Dev holds SC-100, with
+/// `dev` added to that entry's keys (such as `, probability = 0.5`). Four step-3 people:
+/// the SMB certifications metric is full (40), the Enterprise one at 4 of 6 (26.67).
+pub fn certified_team(dev: &str) -> String {
+    let mut text = String::new();
+    for name in ["Ana", "Ben", "Cara"] {
+        text.push_str(&format!(
+            "[[people]]\nname = \"{name}\"\ncerts = [\n  \
+             {{ cert = \"Cloud and AI Security Engineer Associate\", passed = \"2023-01\" }},\n  \
+             {{ cert = \"SC-200\", passed = \"2023-01\" }},\n  \
+             {{ cert = \"SC-100\", passed = \"2023-01\" }},\n]\n"
+        ));
+    }
+    text.push_str(&format!(
+        "[[people]]\nname = \"Dev\"\ncerts = [{{ cert = \"SC-100\", passed = \"2023-01\"{dev} }}]\n"
+    ));
+    text
+}
