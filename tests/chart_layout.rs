@@ -176,7 +176,7 @@ fn long_name(i: usize) -> String {
     name
 }
 
-const SIZES: [Size; 2] = [
+const SIZES: [Size; 3] = [
     Size {
         width: 1600,
         height: 900,
@@ -184,6 +184,11 @@ const SIZES: [Size; 2] = [
     Size {
         width: 1280,
         height: 720,
+    },
+    // The smallest the chart command takes.
+    Size {
+        width: 640,
+        height: 360,
     },
 ];
 
@@ -241,6 +246,10 @@ fn bundled_charts_fit_without_overlaps() {
     let refs: Vec<&Projection> = plans.iter().collect();
     let smb = load("smb-push");
     let o = odds(&smb, Sampling::default()).unwrap();
+    let each: Vec<pcsim::odds::Odds> = names
+        .iter()
+        .map(|n| odds(&load(n), Sampling::default()).unwrap())
+        .collect();
     for size in SIZES {
         for p in &plans {
             assert_laid_out(&projection_svg(p, size).unwrap(), size, &p.scenario);
@@ -251,5 +260,10 @@ fn bundled_charts_fit_without_overlaps() {
             "the bundled plans",
         );
         assert_laid_out(&odds_svg(&o, size).unwrap(), size, "odds of smb-push");
+        assert_laid_out(
+            &comparison_svg(&refs, Some(&each), size).unwrap(),
+            size,
+            "the bundled plans with their odds",
+        );
     }
 }

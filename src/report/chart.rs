@@ -1176,12 +1176,14 @@ fn draw_comparison<DB: DrawingBackend>(
 
     if let (Some(odds), Some(below)) = (odds, below) {
         let (title, panel) = below.split_vertically(s.px(40.0));
+        let room = (title.dim_in_pixel().0 as i32 - s.px(120.0)) as f64;
+        let text = super::layout::shorten(
+            "Chance of qualifying in each month (planned events with their probabilities)",
+            room,
+            &|t| width_of(&title, t, &s.font(22.0)),
+        );
         title
-            .draw(&Text::new(
-                "Chance of qualifying in each month (planned events with their probabilities)",
-                (s.px(90.0), s.px(8.0)),
-                s.font(22.0),
-            ))
+            .draw(&Text::new(text, (s.px(90.0), s.px(8.0)), s.font(22.0)))
             .map_err(fail)?;
         let mut chart = month_axes(&panel, first, n, 5, 0.0, "percent", s)?;
         for (i, o) in odds.iter().enumerate() {
