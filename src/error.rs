@@ -81,17 +81,25 @@ pub struct Source {
 
 impl Source {
     pub fn read(path: &Path, what: &str) -> Result<Source> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => Ok(Source {
-                path: path.to_path_buf(),
-                text,
-            }),
-            Err(e) => Err(Error::Input(format!(
+        if path.is_dir() {
+            return Err(Error::Input(format!(
+                "{} is a folder, not a {what} file: name the .toml file in it",
+                path.display()
+            )));
+        }
+        let bytes = std::fs::read(path).map_err(|e| {
+            Error::Input(format!(
                 "cannot read {what} {}: {}",
                 path.display(),
                 describe_io(&e)
-            ))),
-        }
+            ))
+        })?;
+        let text = utf8(&bytes)
+            .map_err(|why| Error::Input(format!("cannot read {what} {}: {why}", path.display())))?;
+        Ok(Source {
+            path: path.to_path_buf(),
+            text,
+        })
     }
 
     pub fn display_path(&self) -> String {
@@ -128,19 +136,120 @@ impl Source {
         .into()
     }
 
-    /// Turns a TOML syntax or shape error into a diagnostic at its place.
+    /// Turns a TOML syntax or shape error into a diagnostic at its place, in words that
+    /// say what to write (the parser's own words describe its grammar).
     pub fn toml_error(&self, e: toml::de::Error) -> Error {
-        let message = plain_words(e.message().trim_end());
-        match e.span() {
-            Some(span) => self.at(span, message),
-            None => Error::Input(format!("{}: {message}", self.display_path())),
-        }
+        let raw = e.message().trim_end();
+        let Some(span) = e.span() else {
+            return Error::Input(format!("{}: {}", self.display_path(), plain_words(raw)));
+        };
+        let written = self.text.get(span.clone()).unwrap_or("").trim().to_string();
+        let message = slip(raw, &written, &self.text).unwrap_or_else(|| plain_words(raw));
+        self.at(span, message)
     }
 
     /// Parses this file as TOML into `T`.
     pub fn parse_toml<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
         toml::from_str(&self.text).map_err(|e| self.toml_error(e))
     }
+}
+
+/// The bytes of a text file as UTF-8 (a leading byte-order mark dropped, as Notepad and
+/// Excel write one), or why not, saying how to save it.
+pub fn utf8(bytes: &[u8]) -> std::result::Result<String, String> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(
+            "it is saved as UTF-16 (\"Unicode\" in Windows): save it as UTF-8 instead (in Notepad, Save as, Encoding: UTF-8)".into(),
+        );
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            let start = bytes[..at]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&bytes[start..at]).chars().count() + 1;
+            Err(format!(
+                "it is not UTF-8 text: the byte 0x{:02X} at line {line}, column {column} is probably a letter such as é saved as Windows-1252 or Latin-1; save the file as UTF-8 (in Notepad, Save as, Encoding: UTF-8; in Excel, CSV UTF-8)",
+                bytes[at]
+            ))
+        }
+    }
+}
+
+/// A slip of hand-typed TOML recognised from the parser's message and what was written,
+/// in words that say what to write instead.
+fn slip(raw: &str, written: &str, text: &str) -> Option<String> {
+    let curly = ['“', '”', '‘', '’'];
+    if written.contains(curly) {
+        return Some(format!(
+            "{written} has curly quotes (as Word or Outlook type them): write straight quotes, as \"{}\"",
+            written.trim_matches(curly)
+        ));
+    }
+    let month_like = |w: &str| {
+        let b = w.as_bytes();
+        (w.len() == 7 || w.len() == 10) && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
+    };
+    if month_like(written) && (raw.contains("date") || raw.contains("expected")) {
+        return Some(if written.len() == 7 {
+            format!("a month is written in quotes: \"{written}\"")
+        } else {
+            format!(
+                "a date is written in quotes, as \"{written}\" (a real day), or a month as \"{}\"",
+                &written[..7]
+            )
+        });
+    }
+    if raw.starts_with("invalid ")
+        && !written.is_empty()
+        && written.chars().next().is_some_and(|c| c.is_alphabetic())
+        && !matches!(written, "true" | "false" | "inf" | "nan")
+    {
+        return Some(format!(
+            "text is written in quotes: \"{written}\" (without them TOML reads a number, true or false)"
+        ));
+    }
+    if let Some(field) = raw
+        .strip_prefix("missing field `")
+        .and_then(|r| r.strip_suffix('`'))
+    {
+        if text.trim().is_empty() {
+            return Some(
+                "the file is empty: a scenario needs at least name = \"…\" and start = \"YYYY-MM\" (pcsim init writes a starter to fill in)".into(),
+            );
+        }
+        return Some(format!("`{field}` is missing here: add {field} = …"));
+    }
+    let hint = [
+        (
+            "struct CertEntry",
+            "a certification as a table in braces, such as { cert = \"SC-200\", passed = \"2026-05\" }",
+        ),
+        (
+            "struct OptionTenant",
+            "a table in braces, such as { seats = 50, active = 10 }",
+        ),
+        (
+            "struct OptionChange",
+            "a table in braces, such as { tenant = \"Contoso\", acr = \"+10%\" }",
+        ),
+    ];
+    for (name, words) in hint {
+        if raw.ends_with(name) {
+            let found = raw
+                .strip_prefix("invalid type: ")
+                .and_then(|r| r.split(", expected ").next())
+                .map(found_words)
+                .unwrap_or_default();
+            return Some(format!("expected {words}, not {found}"));
+        }
+    }
+    None
 }
 
 /// Rewrites serde's type-mismatch wording ("invalid type: map, expected a sequence") in
@@ -155,17 +264,7 @@ fn plain_words(message: &str) -> String {
     let Some((found, expected)) = rest.split_once(", expected ") else {
         return message.to_string();
     };
-    let found = match found {
-        "map" => "a table".to_string(),
-        "sequence" => "a list".to_string(),
-        f => f
-            .strip_prefix("floating point ")
-            .or_else(|| f.strip_prefix("integer "))
-            .or_else(|| f.strip_prefix("boolean "))
-            .map(|v| v.trim_matches('`').to_string())
-            .or_else(|| f.strip_prefix("string ").map(str::to_string))
-            .unwrap_or_else(|| f.to_string()),
-    };
+    let found = found_words(found);
     let expected = match expected {
         e if [
             "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "usize",
@@ -189,6 +288,31 @@ fn plain_words(message: &str) -> String {
         );
     }
     text
+}
+
+/// `e`, or, when it is about an unknown key and `source` has one of `marks`, that the
+/// file is `what` (the wrong kind of file for its place).
+pub fn mistaken_for(e: Error, source: &Source, marks: &[&str], what: &str) -> Error {
+    if e.to_string().contains("unknown field") && marks.iter().any(|m| source.text.contains(m)) {
+        Error::Input(format!("{} looks like {what}", source.display_path()))
+    } else {
+        e
+    }
+}
+
+/// What serde says it found, as written: "a table", "a list", `5`, `"text"`.
+fn found_words(found: &str) -> String {
+    match found {
+        "map" => "a table".to_string(),
+        "sequence" => "a list".to_string(),
+        f => f
+            .strip_prefix("floating point ")
+            .or_else(|| f.strip_prefix("integer "))
+            .or_else(|| f.strip_prefix("boolean "))
+            .map(|v| v.trim_matches('`').to_string())
+            .or_else(|| f.strip_prefix("string ").map(str::to_string))
+            .unwrap_or_else(|| f.to_string()),
+    }
 }
 
 /// A problem on one line of a CSV file (1-based line, counting the header).

@@ -70,9 +70,39 @@ impl fmt::Display for Month {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not a month: write it as YYYY-MM, for example \"2027-03\"")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadMonth(pub String);
+
+impl std::error::Error for BadMonth {}
+
+impl fmt::Display for BadMonth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self.0.trim();
+        // Written right but out of range: say which part, not "write it as YYYY-MM".
+        if let Some((y, m)) = text.split_once('-')
+            && y.len() == 4
+            && m.len() == 2
+            && let (Ok(y), Ok(m)) = (y.parse::<i32>(), m.parse::<u32>())
+        {
+            if !(1..=12).contains(&m) {
+                return write!(
+                    f,
+                    "`{text}` is not a month: the month number runs from 01 to 12"
+                );
+            }
+            if !(1900..=9999).contains(&y) {
+                return write!(
+                    f,
+                    "`{text}` is outside the years pcsim plans for, 1900 to 9999"
+                );
+            }
+        }
+        write!(
+            f,
+            "`{text}` is not a month: write it as YYYY-MM, for example \"2027-03\""
+        )
+    }
+}
 
 impl FromStr for Month {
     type Err = BadMonth;

@@ -463,7 +463,14 @@ impl Ruleset {
     }
 
     pub fn parse(source: &Source) -> Result<Ruleset> {
-        let mut rules: Ruleset = source.parse_toml()?;
+        let mut rules: Ruleset = source.parse_toml().map_err(|e| {
+            crate::error::mistaken_for(
+                e,
+                source,
+                &["[[tenants]]", "[[people]]", "[[changes]]", "start ="],
+                "a scenario, not a ruleset: name it as the scenario (pcsim run FILE); --rules takes a ruleset, such as the one `pcsim rules` prints",
+            )
+        })?;
         rules.origin = source.display_path();
         rules.check(source)?;
         Ok(rules)

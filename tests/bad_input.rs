@@ -86,7 +86,7 @@ fn unquoted_month_is_a_syntax_error_at_the_value() {
     bad_scenario(
         "name = \"Plan\"\nstart = 2027-03\n",
         "plan.toml:2:9: ",
-        &["invalid date"],
+        &["a month is written in quotes: \"2027-03\""],
     );
 }
 
@@ -140,7 +140,7 @@ fn a_change_without_a_month_is_reported_at_its_table() {
         "name = \"Plan\"\nstart = \"2027-01\"\n\n[[tenants]]\nname = \"A\"\n\n\
          [[changes]]\ntenant = \"A\"\nseats = 5\n",
         "plan.toml:7:1: ",
-        &["missing field `month`"],
+        &["`month` is missing here: add month = …"],
     );
 }
 
@@ -151,7 +151,7 @@ fn month_thirteen_is_not_a_month() {
     let e = bad_scenario(
         "name = \"Plan\"\nstart = \"2027-13\"\n",
         "plan.toml:2:9: ",
-        &["`2027-13` is not a month", "YYYY-MM", "\"2027-03\""],
+        &["`2027-13` is not a month: the month number runs from 01 to 12"],
     );
     shows_line(&e, "2 | start = \"2027-13\"");
     shows_line(&e, "  |         ^^^^^^^^^");
@@ -191,7 +191,7 @@ fn february_thirtieth_unquoted_is_not_a_date_either() {
         "name = \"Plan\"\nstart = \"2027-01\"\n\n[[people]]\nname = \"Ana\"\n\
          certs = [{ cert = \"SC-200\", passed = 2027-02-30 }]\n",
         "plan.toml:6:38: ",
-        &["invalid date"],
+        &["a date is written in quotes, as \"2027-02-30\" (a real day), or a month as \"2027-02\""],
     );
 }
 
@@ -715,7 +715,7 @@ fn a_folder_given_as_scenario() {
         &["run", "plans"],
         1,
         "",
-        &["cannot read scenario plans"],
+        &["plans is a folder, not a scenario file"],
     );
 }
 
@@ -1550,4 +1550,121 @@ fn a_projection_past_9999_is_refused() {
         &["past 9999-12"],
     );
     assert!(!e.contains("10000"), "{e}");
+}
+
+// ------------------------------------------------------------------ slips of hand-typed TOML
+
+#[test]
+fn unquoted_text_says_to_quote_it() {
+    bad_scenario(
+        "name = Fabrikam\nstart = \"2027-01\"\n",
+        "plan.toml:1:8: ",
+        &["text is written in quotes: \"Fabrikam\""],
+    );
+}
+
+#[test]
+fn curly_quotes_pasted_from_word_say_to_use_straight_ones() {
+    bad_scenario(
+        "name = “Fabrikam”\nstart = \"2027-01\"\n",
+        "plan.toml:1:8: ",
+        &["curly quotes", "write straight quotes, as \"Fabrikam\""],
+    );
+}
+
+#[test]
+fn a_certification_written_as_bare_text_shows_the_table_to_write() {
+    bad_scenario(
+        "name = \"Plan\"\nstart = \"2027-01\"\n[[people]]\nname = \"Ana\"\ncerts = [\"SC-200\"]\n",
+        "plan.toml:5:10: ",
+        &["{ cert = \"SC-200\", passed = \"2026-05\" }, not \"SC-200\""],
+    );
+}
+
+#[test]
+fn an_empty_file_says_what_a_scenario_needs() {
+    bad_scenario(
+        "",
+        "plan.toml:1:1: ",
+        &[
+            "the file is empty",
+            "name = \"…\" and start = \"YYYY-MM\"",
+            "pcsim init",
+        ],
+    );
+}
+
+#[test]
+fn a_year_out_of_range_is_named_as_such() {
+    bad_scenario(
+        "name = \"Plan\"\nstart = \"1800-01\"\n",
+        "plan.toml:2:9: ",
+        &["`1800-01` is outside the years pcsim plans for, 1900 to 9999"],
+    );
+}
+
+#[test]
+fn files_not_in_utf8_say_how_to_save_them() {
+    let dir = folder(&[]);
+    // UTF-16 as Windows' "Unicode" writes it: a byte-order mark, two bytes a letter.
+    let mut utf16 = vec![0xFF, 0xFE];
+    for c in "name = \"Plan\"\nstart = \"2027-01\"\n".encode_utf16() {
+        utf16.extend(c.to_le_bytes());
+    }
+    std::fs::write(dir.path().join("plan.toml"), &utf16).unwrap();
+    fails(
+        &dir,
+        &["check", "plan.toml"],
+        1,
+        "cannot read scenario plan.toml: ",
+        &["saved as UTF-16", "save it as UTF-8"],
+    );
+    // Windows-1252: "Café" with é as the single byte 0xE9.
+    std::fs::write(
+        dir.path().join("plan.toml"),
+        b"name = \"Caf\xe9\"\nstart = \"2027-01\"\n",
+    )
+    .unwrap();
+    fails(
+        &dir,
+        &["check", "plan.toml"],
+        1,
+        "cannot read scenario plan.toml: ",
+        &[
+            "the byte 0xE9 at line 1, column 12",
+            "save the file as UTF-8",
+        ],
+    );
+    // A UTF-8 byte-order mark, as Notepad writes it, is fine.
+    std::fs::write(
+        dir.path().join("plan.toml"),
+        "\u{feff}name = \"Café\"\nstart = \"2027-01\"\n",
+    )
+    .unwrap();
+    pcsim(&dir, &["check", "plan.toml"]).success();
+}
+
+#[test]
+fn a_scenario_given_as_the_ruleset_and_a_ruleset_as_the_scenario_are_named() {
+    let dir = folder(&[
+        (
+            "plan.toml",
+            "name = \"Plan\"\nstart = \"2027-01\"\n[[changes]]\ntenant = \"*\"\nmonth = \"2027-02\"\nseats = \"+1\"\n",
+        ),
+        ("rules.toml", pcsim::rules::BUILT_IN),
+    ]);
+    fails(
+        &dir,
+        &["run", "plan.toml", "--rules", "plan.toml"],
+        1,
+        "plan.toml looks like a scenario, not a ruleset",
+        &["--rules takes a ruleset"],
+    );
+    fails(
+        &dir,
+        &["run", "rules.toml"],
+        1,
+        "rules.toml looks like a ruleset, not a scenario",
+        &["give it with --rules"],
+    );
 }

@@ -319,7 +319,7 @@ fn bad_options_are_refused_with_their_position() {
         ),
         (
             "[[options]]\nname = \"X\"\ncost = 5\ntenant = 5\n",
-            "expected a table in braces, such as { seats = 50 }, not 5",
+            "expected a table in braces, such as { seats = 50, active = 10 }, not 5",
         ),
         (
             "[[options]]\nname = \"X\"\ncost = 5\ntenant = { seats = 5 }\n\

@@ -92,7 +92,14 @@ pub fn load_chain(path: &Path) -> Result<Vec<Layer>> {
             )));
         }
         seen.push(identity);
-        let file: ScenarioFile = source.parse_toml()?;
+        let file: ScenarioFile = source.parse_toml().map_err(|e| {
+            crate::error::mistaken_for(
+                e,
+                &source,
+                &["qualifying_total", "[paths.", "[[certifications]]"],
+                "a ruleset, not a scenario: give it with --rules, or as `rules = \"…\"` in a scenario",
+            )
+        })?;
         let layer = Layer { source, file };
         next = layer
             .file
