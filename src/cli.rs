@@ -317,6 +317,34 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         check: Option<PathBuf>,
     },
+    /// Write a commented starter scenario to fill in
+    Init {
+        /// The scenario file to write (it must not exist yet)
+        file: PathBuf,
+        /// The kind of customers the example shows
+        #[arg(long, value_enum, default_value_t = crate::starter::Flavour::Smb)]
+        path: crate::starter::Flavour,
+        /// Start from this history CSV (tenant,month,seats,active,acr,...) instead of
+        /// example customers
+        #[arg(long, value_name = "CSV")]
+        history: Option<PathBuf>,
+        /// The first projected month (default: next month)
+        #[arg(long, value_name = "YYYY-MM")]
+        start: Option<Month>,
+        /// The scenario's name
+        #[arg(long, default_value = "My plan")]
+        name: String,
+    },
+    /// Print a format reference built into pcsim (without a topic: the list)
+    Docs {
+        /// scenario, rules, scoring, output, odds or seek
+        topic: Option<String>,
+    },
+    /// Print a shell completion script (for example: pcsim completions bash > ~/.local/share/bash-completion/completions/pcsim)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// A path named on the command line.
@@ -334,6 +362,45 @@ impl PathChoice {
             Some(PathChoice::Smb) => vec![PathId::Smb],
         }
     }
+}
+
+/// `pcsim init`: the starter scenario, checked by loading it before it is written, and
+/// never over an existing file.
+fn init(
+    file: &std::path::Path,
+    flavour: crate::starter::Flavour,
+    history: Option<&std::path::Path>,
+    start: Option<Month>,
+    name: &str,
+) -> Result<String> {
+    if file.exists() {
+        return Err(Error::Input(format!(
+            "{} already exists: name a new file (init never writes over one)",
+            file.display()
+        )));
+    }
+    let start = start.unwrap_or_else(crate::starter::next_month);
+    let csv = history.map(|h| relative_to(h, file));
+    let shown = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let text = crate::starter::scenario(&shown, name, flavour, start, csv.as_deref());
+    let checked = Scenario::from_str(&file.to_string_lossy(), &text)?;
+    write_atomic(file, text.as_bytes(), &checked.inputs)?;
+    Ok(format!(
+        "Wrote {}: a starter scenario from {start} ({}, {}{}). Fill it in, then:\n  pcsim check {}\n  pcsim run {}\n",
+        file.display(),
+        count(checked.people.len(), "person", "people"),
+        count(checked.tenant_count(), "customer", "customers"),
+        if history.is_some() {
+            " with the history's"
+        } else {
+            ""
+        },
+        file.display(),
+        file.display()
+    ))
 }
 
 /// Draws `drawing` into `file` (atomically), as PNG or SVG by its extension.
@@ -743,6 +810,27 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
                 return write_atomic(&out, text.as_bytes(), &scenario.inputs);
             }
             text
+        }
+        Command::Init {
+            file,
+            path,
+            history,
+            start,
+            name,
+        } => init(&file, path, history.as_deref(), start, &name)?,
+        Command::Docs { topic: None } => crate::starter::topics(),
+        Command::Docs { topic: Some(t) } => {
+            crate::starter::topic(&t).map_err(Error::Input)?.to_string()
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "pcsim",
+                &mut out,
+            );
+            String::from_utf8_lossy(&out).into_owned()
         }
         Command::Check { file, rules } => check_report(&Scenario::load(&file, rules.as_deref())?),
         Command::Rules { check: None } => BUILT_IN.to_string(),

@@ -24,6 +24,7 @@ pub mod score;
 pub mod seek;
 pub mod simulate;
 pub mod skilling;
+pub mod starter;
 pub mod suggest;
 pub mod synth;
 pub mod tally;

@@ -12,4 +12,5 @@ mod odds;
 mod scale;
 mod scoring;
 mod seek;
+mod starting;
 mod support;
