@@ -106,6 +106,7 @@ fn load_plans(
     let bases = crate::simulate::Bases::default();
     let plan = |f: &PathBuf| -> Result<(Scenario, Projection)> {
         let s = Scenario::load_sharing(f, rules, imports)?;
+        warn(&s);
         let (origin, end) = facts_span(&s);
         let p = crate::simulate::project_sharing(&s, &Facts::build(&s, origin, end)?, &bases);
         Ok((s, p))
@@ -512,6 +513,13 @@ fn set_cost(
     )))
 }
 
+/// Prints a scenario's warnings on standard error: likely slips in valid input.
+fn warn(scenario: &Scenario) {
+    for w in &scenario.warnings {
+        eprintln!("warning: {w}");
+    }
+}
+
 /// Loads a scenario with a progress display that says `doing` the file, then the stages.
 fn load_showing(
     file: &std::path::Path,
@@ -523,7 +531,9 @@ fn load_showing(
         format!("{doing} {}", file.display()),
         imports.progress.clone(),
     );
-    Ok((Scenario::load_sharing(file, rules, &imports)?, progress))
+    let scenario = Scenario::load_sharing(file, rules, &imports)?;
+    warn(&scenario);
+    Ok((scenario, progress))
 }
 
 /// Runs one command, writing its result to `stdout`.
@@ -832,10 +842,17 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             );
             String::from_utf8_lossy(&out).into_owned()
         }
-        Command::Check { file, rules } => check_report(&Scenario::load(&file, rules.as_deref())?),
+        Command::Check { file, rules } => {
+            let scenario = Scenario::load(&file, rules.as_deref())?;
+            warn(&scenario);
+            check_report(&scenario)
+        }
         Command::Rules { check: None } => BUILT_IN.to_string(),
         Command::Rules { check: Some(path) } => {
             let r = Ruleset::load(&path)?;
+            for w in crate::scenario::warnings::unreachable_paths(&r) {
+                eprintln!("warning: {w}");
+            }
             format!(
                 "{}: a valid ruleset, \"{}\", with {}\n",
                 path.display(),

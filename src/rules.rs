@@ -476,8 +476,38 @@ impl Ruleset {
         Ok(rules)
     }
 
-    /// Checks across fields: steps that exist, unique names, replacements that exist.
+    /// Checks across fields: steps that exist, unique names, replacements that exist, a
+    /// qualifying total some path can reach.
     fn check(&self, source: &Source) -> Result<()> {
+        let total = self.qualifying_total.0;
+        let at = source
+            .text
+            .find("qualifying_total")
+            .map_or(0..0, |i| i..i + "qualifying_total".len());
+        if total < Decimal::ONE {
+            return Err(source.at(
+                at,
+                format!(
+                    "qualifying_total is {}: it must be at least 1 (the built-in rules use 70)",
+                    total.normalize()
+                ),
+            ));
+        }
+        let most = PathId::ALL
+            .iter()
+            .map(|&p| crate::scenario::warnings::most_points(self, p))
+            .max()
+            .unwrap_or_default();
+        if total > most {
+            return Err(source.at(
+                at,
+                format!(
+                    "qualifying_total is {}, but no path earns more than {} (the sum of its metrics' max_points): no partner could ever qualify; lower it",
+                    total.normalize(),
+                    most.normalize()
+                ),
+            ));
+        }
         let steps: Vec<u32> = self.steps();
         for c in &self.certifications {
             if *c.step.get_ref() == 0 {

@@ -1668,3 +1668,91 @@ fn a_scenario_given_as_the_ruleset_and_a_ruleset_as_the_scenario_are_named() {
         &["give it with --rules"],
     );
 }
+
+// ------------------------------------------------------------------ warnings: valid, but likely slips
+
+/// Runs `check` on these files: it succeeds, with these warnings on standard error.
+#[track_caller]
+fn warns(files: &[(&str, &str)], args: &[&str], words: &[&str]) -> String {
+    let dir = folder(files);
+    let out = pcsim(&dir, args).success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    for w in words {
+        assert!(
+            stderr.contains(w),
+            "standard error should contain {w:?}:\n{stderr}"
+        );
+    }
+    assert!(stderr.starts_with("warning: "), "{stderr}");
+    stderr
+}
+
+#[test]
+fn a_change_setting_a_sliver_of_the_level_warns_it_may_mean_a_percentage() {
+    warns(
+        &[(
+            "plan.toml",
+            "name = \"Plan\"\nstart = \"2027-01\"\n[[tenants]]\nname = \"Contoso\"\nseats = 100\nacr = 900\n\
+             [[changes]]\ntenant = \"Contoso\"\nmonth = \"2027-03\"\nacr = 0.03\n",
+        )],
+        &["check", "plan.toml"],
+        &[
+            "warning: plan.toml:8:10: this change sets Contoso's acr to 0.03 from 900 USD a month",
+            "write acr = \"+3%\"",
+        ],
+    );
+}
+
+#[test]
+fn wins_after_the_horizon_warn_that_they_never_count() {
+    // Ten members a decade apart from 2027-01: one falls in the 24 months, nine after.
+    warns(
+        &[(
+            "plan.toml",
+            "name = \"Plan\"\nstart = \"2027-01\"\n[[tenants]]\nname = \"Wins\"\ncount = 10\nevery = 120\n\
+             since = \"2027-01\"\nseats = 50\n",
+        )],
+        &["check", "plan.toml"],
+        &[
+            "\"Wins\": 9 tenants are won from 2037-01 to 2117-01, after the projection ends (2028-12)",
+        ],
+    );
+}
+
+#[test]
+fn a_ruleset_no_path_can_qualify_under_is_refused_and_one_path_short_warns() {
+    let dir = folder(&[(
+        "rules.toml",
+        &pcsim::rules::BUILT_IN.replace("qualifying_total = 70 ", "qualifying_total = 170 "),
+    )]);
+    fails(
+        &dir,
+        &["rules", "--check", "rules.toml"],
+        1,
+        "rules.toml:",
+        &["qualifying_total is 170, but no path earns more than 100"],
+    );
+    let dir = folder(&[(
+        "rules.toml",
+        &pcsim::rules::BUILT_IN.replace("qualifying_total = 70 ", "qualifying_total = 0 "),
+    )]);
+    fails(
+        &dir,
+        &["rules", "--check", "rules.toml"],
+        1,
+        "rules.toml:",
+        &["qualifying_total is 0: it must be at least 1"],
+    );
+    // SMB's certifications capped at 9 points: 20 + 9 + 20 + 20 = 69, short of 70.
+    let short = pcsim::rules::BUILT_IN.replacen(
+        "[paths.smb.certifications]\nmax_points = 40",
+        "[paths.smb.certifications]\nmax_points = 9",
+        1,
+    );
+    assert_ne!(short, pcsim::rules::BUILT_IN);
+    warns(
+        &[("rules.toml", &short)],
+        &["rules", "--check", "rules.toml"],
+        &["the SMB path earns at most 69 points, below the qualifying total of 70"],
+    );
+}

@@ -6,6 +6,7 @@ pub mod import;
 pub mod layers;
 pub mod model;
 pub mod options;
+pub mod warnings;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -46,6 +47,8 @@ pub struct Scenario {
     pub changes: Vec<Change>,
     /// Actions `seek` may take (PLANNING.md §4); other commands ignore them.
     pub options: Vec<options::PlanOption>,
+    /// Likely slips that are still valid input, one sentence each (see [`warnings`]).
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -348,7 +351,7 @@ fn resolve(merged: Merged, rules_override: Option<&Path>, imports: &Imports) -> 
             .map(|s| s.path.clone()),
     );
     inputs.extend(rules_override.map(Path::to_path_buf));
-    Ok(Scenario {
+    let mut scenario = Scenario {
         name: merged.name.clone(),
         inputs,
         description: merged.description.clone(),
@@ -362,7 +365,10 @@ fn resolve(merged: Merged, rules_override: Option<&Path>, imports: &Imports) -> 
         tenants,
         changes,
         options,
-    })
+        warnings: Vec::new(),
+    };
+    scenario.warnings = warnings::warnings(&scenario);
+    Ok(scenario)
 }
 
 /// How a certification's end is given.
