@@ -513,6 +513,19 @@ fn set_cost(
     )))
 }
 
+/// The width of the terminal standard output goes to: `COLUMNS` when set, else the
+/// terminal's own; `None` when it is not a terminal (a file or a pipe takes any width).
+fn terminal_width() -> Option<usize> {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok())
+    {
+        return Some(n);
+    }
+    let term = console::Term::stdout();
+    term.is_term().then(|| term.size().1 as usize)
+}
+
 /// Prints a scenario's warnings on standard error: likely slips in valid input.
 fn warn(scenario: &Scenario) {
     for w in &scenario.warnings {
@@ -558,7 +571,13 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             ));
             let projection = project(&scenario, &facts);
             drop(facts);
-            let text = format.report().render(&projection);
+            let text = match (format, &output) {
+                // On a terminal the table fits its width.
+                (Format::Table, None) => {
+                    crate::report::table::render_within(&projection, terminal_width())
+                }
+                _ => format.report().render(&projection),
+            };
             drop(progress);
             if let Some(out) = output {
                 return write_atomic(&out, text.as_bytes(), &scenario.inputs);

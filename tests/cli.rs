@@ -244,3 +244,36 @@ fn json_months_carry_the_headline_score() {
         "the higher of 16.33 and 69.67"
     );
 }
+
+#[test]
+fn the_run_table_fits_a_terminal_of_100_columns() {
+    for name in ["baseline", "smb-push", "enterprise-push"] {
+        let file = format!("scenarios/{name}.toml");
+        let narrow = stdout(pcsim().args(["run", &file]).env("COLUMNS", "100"));
+        let widest = narrow.lines().map(|l| l.chars().count()).max().unwrap();
+        assert!(widest <= 100, "{name}: a line of {widest} characters");
+        // A table per path: each path's header on its own.
+        assert!(narrow.contains("│ Month   ┆ Ent NCA"), "{name}");
+        assert!(narrow.contains("│ Month   ┆ SMB NCA"), "{name}");
+        // Nothing is lost: the same months and totals as the wide table, and every word.
+        let wide = stdout(pcsim().args(["run", &file]));
+        assert!(
+            wide.lines().any(|l| l.chars().count() > 100),
+            "{name}: the wide table"
+        );
+        let words = |t: &str| {
+            let mut w: Vec<String> = t
+                .split(|c: char| c.is_whitespace() || "│┆═╪╞╡┌┐└┘┬┴─├┤┼".contains(c))
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect();
+            w.sort();
+            w
+        };
+        let (n, w) = (words(&narrow), words(&wide));
+        // The narrow output repeats the Month and Qualified columns once more.
+        for word in &w {
+            assert!(n.contains(word), "{name}: {word} is missing when narrow");
+        }
+    }
+}

@@ -10,7 +10,7 @@ pub mod json;
 pub mod layout;
 pub mod odds;
 pub mod seek;
-mod table;
+pub mod table;
 
 use rust_decimal::Decimal;
 

@@ -23,46 +23,68 @@ fn prefix(name: &str) -> String {
 
 impl Report for Table {
     fn render(&self, p: &Projection) -> String {
-        let names = &p.terms.path_names;
-        let mut grid = Grid::new();
-        grid.load_style(presets::UTF8_FULL_CONDENSED);
-        let mut header = vec!["Month".to_string()];
-        for path in PathId::ALL {
-            let name = &names[path.index()];
-            header.extend(SHORT.iter().map(|s| format!("{} {s}", prefix(name))));
-            header.push(format!("{name} total"));
-        }
-        header.push("Qualified".into());
-        grid.set_header(header);
-        for m in &p.months {
-            let mut row = vec![m.month.to_string()];
-            for path in PathId::ALL {
-                let s = m.path(path);
-                row.extend(Metric::ALL.iter().map(|&metric| fixed2(s.points(metric))));
-                row.push(format!(
-                    "{}{}",
-                    fixed2(s.total),
-                    if s.qualified { " ✓" } else { "  " }
-                ));
-            }
-            let qualified: Vec<&str> = PathId::ALL
-                .iter()
-                .filter(|&&path| m.path(path).qualified)
-                .map(|path| names[path.index()].as_str())
-                .collect();
-            row.push(match qualified.len() {
-                0 => "no".to_string(),
-                1 => qualified[0].to_string(),
-                _ => "both".to_string(),
-            });
-            grid.add_row(row);
-        }
-        for c in 1..=10 {
-            if let Some(col) = grid.column_mut(c) {
-                col.set_cell_alignment(CellAlignment::Right);
-            }
-        }
+        render_within(p, None)
+    }
+}
 
+/// The month-by-month table of `paths`, side by side.
+fn months_grid(p: &Projection, paths: &[PathId]) -> Grid {
+    let names = &p.terms.path_names;
+    let mut grid = Grid::new();
+    grid.load_style(presets::UTF8_FULL_CONDENSED);
+    let mut header = vec!["Month".to_string()];
+    for &path in paths {
+        let name = &names[path.index()];
+        header.extend(SHORT.iter().map(|s| format!("{} {s}", prefix(name))));
+        header.push(format!("{name} total"));
+    }
+    header.push("Qualified".into());
+    grid.set_header(header);
+    for m in &p.months {
+        let mut row = vec![m.month.to_string()];
+        for &path in paths {
+            let s = m.path(path);
+            row.extend(Metric::ALL.iter().map(|&metric| fixed2(s.points(metric))));
+            row.push(format!(
+                "{}{}",
+                fixed2(s.total),
+                if s.qualified { " ✓" } else { "  " }
+            ));
+        }
+        let qualified: Vec<&str> = PathId::ALL
+            .iter()
+            .filter(|&&path| m.path(path).qualified)
+            .map(|path| names[path.index()].as_str())
+            .collect();
+        row.push(match qualified.len() {
+            0 => "no".to_string(),
+            1 => qualified[0].to_string(),
+            _ => "both".to_string(),
+        });
+        grid.add_row(row);
+    }
+    for c in 1..=5 * paths.len() {
+        if let Some(col) = grid.column_mut(c) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    grid
+}
+
+/// The run table and summary for a terminal `width` characters wide (`None`: any): both
+/// paths side by side when they fit, else a table per path, so that no line wraps.
+pub fn render_within(p: &Projection, width: Option<usize>) -> String {
+    let both = months_grid(p, &PathId::ALL).to_string();
+    let widest = |text: &str| text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    let grids = match width {
+        Some(w) if widest(&both) > w => PathId::ALL
+            .iter()
+            .map(|&path| months_grid(p, &[path]).to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => both,
+    };
+    {
         let mut out = String::new();
         let last = p.months.last().map_or(p.start, |m| m.month);
         let _ = writeln!(
@@ -75,13 +97,52 @@ impl Report for Table {
             count(p.months.len(), "month", "months"),
             p.ruleset
         );
-        let _ = writeln!(out, "{grid}");
+        let _ = writeln!(out, "{grids}");
         if let Some(note) = assumption(p.assumed_events) {
             let _ = writeln!(out, "{note}");
         }
         out.push_str(&summary_text(p));
-        out
+        match width {
+            Some(w) => fit(&out, w),
+            None => out,
+        }
     }
+}
+
+/// `text` with every line longer than `width` characters broken at spaces; the rest of a
+/// broken line lines up under its text (after a leading month, as in "  2027-03  SMB …").
+fn fit(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        if line.chars().count() <= width {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let lead = line.len() - line.trim_start().len();
+        let rest = &line[lead..];
+        let hang = match rest.get(..7).map(|m| m.parse::<Month>()) {
+            Some(Ok(_)) => lead + 7 + (rest[7..].len() - rest[7..].trim_start().len()),
+            _ => lead + 2,
+        };
+        let room = width.max(hang + 20);
+        let mut current = line[..lead].to_string();
+        let mut fresh = true;
+        for word in rest.split(' ') {
+            if !fresh && current.chars().count() + 1 + word.chars().count() > room {
+                out.push_str(current.trim_end());
+                out.push('\n');
+                current = " ".repeat(hang);
+            } else if !fresh {
+                current.push(' ');
+            }
+            current.push_str(word);
+            fresh = false;
+        }
+        out.push_str(current.trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 /// What a deterministic projection assumes when some planned events may not happen.
