@@ -10,11 +10,12 @@
 use std::borrow::Cow;
 use std::path::Path;
 
-use hashbrown::HashTable;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
+use super::fast_line;
 use super::import::{association, check_header, decimal, line_of, read_error, whole};
+use super::names::{BATCH, Names, Short, Table, hash_name};
 use crate::error::{Error, Result, csv_error, describe_io};
 use crate::month::Month;
 use crate::rules::{Ruleset, Side};
@@ -269,32 +270,24 @@ pub fn read_history_counting(
         .iter()
         .fold((0, 0), |(m, s), n| (n.len().max(m), s + n.len()));
     let likely = if sum > 2 * most { most } else { sum };
-    let mut table: HashTable<u32> = HashTable::with_capacity(likely);
-    let (mut hashes, mut shorts): (Vec<u64>, Vec<Short>) =
-        (Vec::with_capacity(likely), Vec::with_capacity(likely));
+    let mut table = Table::with_capacity(likely);
     let mut all: Vec<&[u8]> = Vec::with_capacity(likely);
     let mut remaps: Vec<Vec<u32>> = Vec::with_capacity(chunks.len());
     for (local, chunk) in chunk_names.iter().zip(&chunks) {
-        let remap = local
-            .iter()
-            .zip(&chunk.hashes)
-            .zip(&chunk.shorts)
-            .map(|((name, &hash), short)| {
-                let same = |&id: &u32| {
-                    let held = &shorts[id as usize];
-                    held == short && (short.len != LONG || Key(all[id as usize]) == Key(name))
-                };
-                if let Some(&id) = table.find(hash, same) {
-                    return id;
-                }
-                let id = all.len() as u32;
+        let mut remap = Vec::with_capacity(local.len());
+        for (i, (name, short)) in local.iter().zip(&chunk.shorts).enumerate() {
+            // The hashes are known: ask for the slots of names a batch ahead.
+            if let Some(&ahead) = chunk.hashes.get(i + BATCH) {
+                table.prefetch(ahead);
+            }
+            let held = |id: u32| all[id as usize];
+            let (id, inserted) =
+                table.find_or_insert(chunk.hashes[i], short, name, held, all.len() as u32);
+            if inserted {
                 all.push(name);
-                hashes.push(hash);
-                shorts.push(*short);
-                table.insert_unique(hash, id, |&i| hashes[i as usize]);
-                id
-            })
-            .collect();
+            }
+            remap.push(id);
+        }
         remaps.push(remap);
     }
     drop(table);
@@ -326,17 +319,12 @@ pub fn read_history_counting(
     for t in 0..names.len() {
         starts[t + 1] += starts[t];
     }
-    let mut rows = vec![HistoryRow::default(); total];
+    // The grouped rows are written once, straight into fresh memory: zeroing it first
+    // took a serial pass over all of it (30 MB at 100,000 tenants).
+    let mut rows: Vec<HistoryRow> = Vec::with_capacity(total);
     // Each worker fills the rows of one range of tenants, reading every piece in file
     // order, so the ranges are disjoint slices and the result does not depend on timing.
-    let ranges = tenant_ranges(&starts, rayon::current_num_threads());
-    let mut slices: Vec<(std::ops::Range<usize>, &mut [HistoryRow])> = Vec::new();
-    let mut rest = &mut rows[..];
-    for range in ranges {
-        let (head, tail) = rest.split_at_mut(starts[range.end] - starts[range.start]);
-        slices.push((range, head));
-        rest = tail;
-    }
+    let slices = by_ranges(&mut rows.spare_capacity_mut()[..total], &starts);
     slices.into_par_iter().for_each(|(range, out)| {
         let base = starts[range.start];
         let mut cursor: Vec<usize> = starts[range.clone()].iter().map(|s| s - base).collect();
@@ -345,35 +333,38 @@ pub fn read_history_counting(
                 let t = remap[id as usize] as usize;
                 if range.contains(&t) {
                     let slot = &mut cursor[t - range.start];
-                    out[*slot] = *row;
+                    out[*slot].write(*row);
                     *slot += 1;
                 }
             }
         }
+        // Every tenant's slots were filled, up to where the next tenant's begin: with the
+        // ranges covering every tenant, that is every slot (what `set_len` below needs).
+        let ends = starts[range.start + 1..=range.end].iter().map(|s| s - base);
+        assert!(cursor.iter().copied().eq(ends), "every grouped row written");
     });
+    // SAFETY: the ranges cover tenants 0..names.len(), whose slots are 0..total, and each
+    // worker has checked that it wrote every slot of its range.
+    unsafe { rows.set_len(total) };
     drop(pieces);
-    let mut by_tenant: Vec<&mut [HistoryRow]> = Vec::with_capacity(names.len());
-    let mut rest = &mut rows[..];
-    for t in 0..names.len() {
-        let (head, tail) = rest.split_at_mut(starts[t + 1] - starts[t]);
-        by_tenant.push(head);
-        rest = tail;
-    }
-    // A stable sort keeps file order among rows of one month, so a duplicate's second
-    // row follows its first.
-    let duplicate = by_tenant
+    // Each tenant's few rows in month order, on every core again, one range of tenants to
+    // a worker. Rows of one month are a duplicate, an error whatever their order.
+    let duplicate = by_ranges(&mut rows, &starts)
         .into_par_iter()
-        .enumerate()
-        .filter_map(|(t, rows)| {
-            if !rows
-                .windows(2)
-                .all(|w| w[0].month_index() <= w[1].month_index())
-            {
-                rows.sort_by_key(HistoryRow::month_index);
-            }
-            (1..rows.len())
-                .find(|&i| rows[i - 1].month_index() == rows[i].month_index())
-                .map(|i| (t, rows[i].month()))
+        .filter_map(|(range, part)| {
+            let base = starts[range.start];
+            range.into_iter().find_map(|t| {
+                let rows = &mut part[starts[t] - base..starts[t + 1] - base];
+                if !rows
+                    .windows(2)
+                    .all(|w| w[0].month_index() < w[1].month_index())
+                {
+                    rows.sort_unstable_by_key(HistoryRow::month_index);
+                }
+                (1..rows.len())
+                    .find(|&i| rows[i - 1].month_index() == rows[i].month_index())
+                    .map(|i| (t, rows[i].month()))
+            })
         })
         .min();
     if let Some((t, month)) = duplicate {
@@ -389,6 +380,22 @@ pub fn read_history_counting(
         starts,
         span,
     })
+}
+
+/// `rows` (grouped by tenant as `starts` says) cut into one range of tenants per core,
+/// each with its rows.
+fn by_ranges<'r, T>(
+    rows: &'r mut [T],
+    starts: &[usize],
+) -> Vec<(std::ops::Range<usize>, &'r mut [T])> {
+    let mut parts = Vec::new();
+    let mut rest = rows;
+    for range in tenant_ranges(starts, rayon::current_num_threads()) {
+        let (head, tail) = rest.split_at_mut(starts[range.end] - starts[range.start]);
+        parts.push((range, head));
+        rest = tail;
+    }
+    parts
 }
 
 /// About `parts` consecutive ranges of tenant ids holding about as many rows each.
@@ -474,180 +481,15 @@ struct Parser<'a> {
 /// How many bytes a parsing thread reads between two reports of its progress.
 const REPORT_EVERY: usize = 1 << 20;
 
-/// A tenant name as a hash key. Names are short, so equality compares machine words
-/// inline instead of calling `memcmp`: the lookup runs once per row of the file.
-#[derive(Debug, Clone, Copy)]
-struct Key<'a>(&'a [u8]);
-
-impl PartialEq for Key<'_> {
-    #[inline]
-    fn eq(&self, other: &Self) -> bool {
-        let (a, b) = (self.0, other.0);
-        if a.len() != b.len() {
-            return false;
-        }
-        let word =
-            |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8 bytes"));
-        let half =
-            |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().expect("4 bytes"));
-        let n = a.len();
-        // Overlapping loads cover every length without a loop: 8..=16 bytes with two
-        // words, 4..=7 with two half-words.
-        match n {
-            8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
-            4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
-            _ => a == b,
-        }
-    }
-}
-
-impl Eq for Key<'_> {}
-
-impl std::hash::Hash for Key<'_> {
-    #[inline]
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        state.write(self.0);
-    }
-}
-
-/// A tenant name of up to 23 bytes held by value, so that comparing two is three word
-/// compares on memory at hand, not a read of the name's line somewhere in the file (in a
-/// file in any order, that read missed the cache on nearly every row). Longer names
-/// (GUIDs are 36 bytes) are marked and compared in the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Short {
-    len: u8,
-    bytes: [u8; 23],
-}
-
-const LONG: u8 = u8::MAX;
-
-impl Short {
-    #[inline]
-    fn of(name: &[u8]) -> Short {
-        let mut bytes = [0u8; 23];
-        match bytes.get_mut(..name.len()) {
-            Some(head) => {
-                head.copy_from_slice(name);
-                Short {
-                    len: name.len() as u8,
-                    bytes,
-                }
-            }
-            None => Short { len: LONG, bytes },
-        }
-    }
-}
-
-/// Looks names up in one piece. Two guesses skip the hash lookup for the usual orders:
-/// the same tenant as the row before (a file grouped by tenant), or the tenant that
-/// followed the previous one last time (monthly downloads concatenated repeat one order).
-struct Names {
-    /// Ids, found by the FxHash of their name.
-    table: HashTable<u32>,
-    /// Per id: its hash, and its name by value when short.
-    hashes: Vec<u64>,
-    shorts: Vec<Short>,
-    last: Option<u32>,
-    /// Per id, the id that followed it last time.
-    next: Vec<u32>,
-    /// Guesses that failed in a row. In a shuffled file they always fail: after many,
-    /// only every 64th row guesses.
-    misses: u32,
-}
-
-/// How many failed guesses in a row stop the guessing (but for every 64th row).
-const GIVE_UP: u32 = 64;
-
-const NONE: u32 = u32::MAX;
-
-fn hash_name(name: &[u8]) -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = rustc_hash::FxBuildHasher.build_hasher();
-    h.write(name);
-    h.finish()
-}
-
-impl Names {
-    fn with_capacity(n: usize) -> Names {
-        Names {
-            table: HashTable::with_capacity(n),
-            hashes: Vec::with_capacity(n),
-            shorts: Vec::with_capacity(n),
-            last: None,
-            next: Vec::with_capacity(n),
-            misses: 0,
-        }
-    }
-
-    /// Whether id `id` is `name` (whose by-value form is `short`).
-    #[inline]
-    fn is(&self, id: u32, name: &[u8], short: &Short, names: &[&[u8]]) -> bool {
-        let held = &self.shorts[id as usize];
-        if short.len == LONG {
-            held.len == LONG && Key(names[id as usize]) == Key(name)
-        } else {
-            held == short
-        }
-    }
-
-    fn id<'a>(
-        &mut self,
-        name: &'a [u8],
-        names: &mut Vec<&'a [u8]>,
-    ) -> std::result::Result<u32, String> {
-        let short = Short::of(name);
-        let guessing = self.misses < GIVE_UP || self.misses.is_multiple_of(GIVE_UP);
-        if let Some(last) = self.last {
-            if self.is(last, name, &short, names) {
-                return Ok(last);
-            }
-            if guessing {
-                let guess = self.next[last as usize];
-                if guess != NONE && self.is(guess, name, &short, names) {
-                    self.last = Some(guess);
-                    self.misses = 0;
-                    return Ok(guess);
-                }
-            }
-            self.misses = self.misses.saturating_add(1);
-        }
-        let hash = hash_name(name);
-        let found = self
-            .table
-            .find(hash, |&id| self.is(id, name, &short, names))
-            .copied();
-        let id = match found {
-            Some(id) => id,
-            None => {
-                std::str::from_utf8(name)
-                    .map_err(|_| "this row is not valid UTF-8 text".to_string())?;
-                let id = names.len() as u32;
-                names.push(name);
-                self.shorts.push(short);
-                self.hashes.push(hash);
-                self.next.push(NONE);
-                let hashes = &self.hashes;
-                self.table.insert_unique(hash, id, |&i| hashes[i as usize]);
-                id
-            }
-        };
-        if let Some(last) = self.last
-            && guessing
-        {
-            self.next[last as usize] = id;
-        }
-        self.last = Some(id);
-        Ok(id)
-    }
-}
-
 impl Parser<'_> {
     /// A piece without quotes: lines split at `\n` (a `\r` before it is dropped), fields at
     /// commas. Empty lines are skipped, as the csv crate does.
     fn plain_chunk<'a>(&self, offset: usize, piece: &'a [u8]) -> Result<Chunk<'a>> {
         let path = self.path;
-        let expected = piece.len() / 32;
+        // At most one row per 16 bytes (`a,2026-01,0,0,0` and its line end): reserving for
+        // that costs only address space, as pages are taken when written, and spares the
+        // copy a too small guess costs when the vectors grow near the end.
+        let expected = piece.len() / 16 + 1;
         let mut chunk = Chunk {
             names: Vec::new(),
             hashes: Vec::new(),
@@ -655,8 +497,11 @@ impl Parser<'_> {
             rows: Vec::with_capacity(expected),
             ids: Vec::with_capacity(expected),
         };
-        let mut names = Names::with_capacity(expected / 8);
-        let mut local: Vec<&[u8]> = Vec::new();
+        let mut names = Names::with_capacity(expected / 16);
+        let mut cells = fast_line::Cells::new(self.rules);
+        // Names of rows read but not yet looked up, and where their lines start.
+        let mut batch: Vec<&[u8]> = Vec::with_capacity(BATCH);
+        let mut batch_at = [0u64; BATCH];
         let mut fields: [&[u8]; 8] = [&[]; 8];
         let mut from = 0;
         let mut reported = 0;
@@ -675,6 +520,17 @@ impl Parser<'_> {
             if line.is_empty() {
                 continue;
             }
+            if let Some((name, row)) = fast_line::read(line, self.columns, &mut cells) {
+                batch_at[batch.len()] = at;
+                batch.push(name);
+                chunk.rows.push(row);
+                if batch.len() == BATCH {
+                    self.look_up(&mut names, &mut batch, &batch_at, &mut chunk.ids)?;
+                }
+                continue;
+            }
+            // Rows before this one first, so that errors come in file order.
+            self.look_up(&mut names, &mut batch, &batch_at, &mut chunk.ids)?;
             let fail = |m: String| csv_error(path, line_of(path, at), m);
             let mut n = 0;
             for field in line.split(|&b| b == b',') {
@@ -693,15 +549,29 @@ impl Parser<'_> {
             if name.is_empty() {
                 return Err(fail("the tenant name is empty".into()));
             }
-            let id = names.id(name, &mut local).map_err(fail)?;
+            let id = names.id(name, None).map_err(fail)?;
             chunk.rows.push(self.row(&fields[..n]).map_err(fail)?);
             chunk.ids.push(id);
         }
+        self.look_up(&mut names, &mut batch, &batch_at, &mut chunk.ids)?;
         self.progress.add(piece.len() - reported);
-        chunk.names = local.into_iter().map(Cow::Borrowed).collect();
+        chunk.names = names.names.into_iter().map(Cow::Borrowed).collect();
         chunk.hashes = names.hashes;
         chunk.shorts = names.shorts;
         Ok(chunk)
+    }
+
+    /// The ids of the rows in `batch` (whose lines start at `at`), pushed onto `ids`.
+    fn look_up<'a>(
+        &self,
+        names: &mut Names<'a>,
+        batch: &mut Vec<&'a [u8]>,
+        at: &[u64; BATCH],
+        ids: &mut Vec<u32>,
+    ) -> Result<()> {
+        let looked_up = names.ids(batch, ids);
+        batch.clear();
+        looked_up.map_err(|(i, m)| csv_error(self.path, line_of(self.path, at[i]), m))
     }
 
     /// Anything else, through the csv crate.
@@ -926,6 +796,43 @@ mod tests {
         );
         assert_eq!(fast_month(b"2026-03"), Month::new(2026, 3));
         assert_eq!(fast_month(b"2026-13"), None);
+    }
+
+    /// Reads `csv` as a history file with the built-in ruleset.
+    fn read_text(csv: &[u8]) -> Result<History> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.csv");
+        std::fs::write(&path, csv).unwrap();
+        read_history(&path, &Ruleset::built_in())
+    }
+
+    #[test]
+    fn lines_in_unusual_forms_read_as_their_plain_forms() {
+        // The plain lines take the one-pass reader; the same values written with spaces,
+        // three decimals, a plus sign or a lower-case association take the general one.
+        let header = "tenant,month,seats,active,acr,m365,azure\n";
+        let plain = "T1,2026-01,10,5,1250.50,CSP Tier1,\nT2,2026-01,0,0,7,,PAL\n\
+                     T1,2026-02,11,5,1250.5,,\n";
+        let unusual = " T1 , 2026-01 ,10, 5 ,1250.500,csp tier1, \nT2,2026-01,+0,0,7.00,,PAL\n\
+                       T1,2026-02,11,5,1250.5,,\n";
+        let a = read_text(format!("{header}{plain}").as_bytes()).unwrap();
+        let b = read_text(format!("{header}{unusual}").as_bytes()).unwrap();
+        assert_eq!(
+            (&a.names, &a.rows, &a.starts),
+            (&b.names, &b.rows, &b.starts)
+        );
+        assert_eq!(a.names, ["T1", "T2"]);
+        assert_eq!(a.rows[0].acr_cents(), 125_050);
+    }
+
+    #[test]
+    fn a_name_that_is_not_utf8_is_reported_before_a_later_bad_row() {
+        // Names are looked up a few rows after they are read: the error still names the
+        // first bad line.
+        let e = read_text(b"tenant,month,seats,active,acr\nA,2026-01,1,1,1\nB\xff,2026-01,1,1,1\nC,2026-01,1,1,1\nD,2026-01,x,1,1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(":3:") && e.contains("not valid UTF-8"), "{e}");
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! A scenario resolved and validated: `extends` merged, groups expanded, certifications
 //! and associations looked up in the ruleset, change targets found.
 
+mod fast_line;
 pub mod history;
 pub mod import;
 pub mod layers;
 pub mod model;
+mod names;
 pub mod options;
 pub mod warnings;
 
