@@ -11,6 +11,12 @@ use crate::support::{folder, pcsim, stdout};
 
 /// Runs `args` with `-o FILE` (FILE in a fresh folder) and opens the workbook it wrote.
 fn workbook(args: &[&str]) -> Book {
+    open_workbook_from_rs(Cursor::new(workbook_bytes(args)))
+        .unwrap_or_else(|e| panic!("a workbook: {e}"))
+}
+
+/// The bytes of the workbook `args` with `-o FILE` write.
+fn workbook_bytes(args: &[&str]) -> Vec<u8> {
     let dir = folder(&[]);
     let file = dir.path().join("out.xlsx");
     pcsim()
@@ -21,8 +27,7 @@ fn workbook(args: &[&str]) -> Book {
         .success()
         .stdout("")
         .stderr("");
-    let bytes = std::fs::read(&file).unwrap();
-    open_workbook_from_rs(Cursor::new(bytes)).unwrap_or_else(|e| panic!("a workbook: {e}"))
+    std::fs::read(&file).unwrap()
 }
 
 type Book = Xlsx<Cursor<Vec<u8>>>;
@@ -141,6 +146,37 @@ fn run_writes_months_summary_and_a_chart_as_numbers() {
         let row = events.rows().nth(1).unwrap();
         assert_eq!(row[0].to_string(), first["month"].as_str().unwrap());
         assert_eq!(row[2], Data::Float(first["fee_usd"].as_f64().unwrap()));
+    }
+}
+
+#[test]
+fn the_run_chart_is_a_native_line_chart_and_headers_stay_in_view() {
+    let args = ["run", "scenarios/smb-push.toml"];
+    let bytes = workbook_bytes(&args);
+    let months = sheet(&mut workbook(&args), "Months");
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/charts/chart1.xml").unwrap(), &mut xml)
+        .unwrap();
+    assert!(xml.contains("<c:lineChart>"), "{xml}");
+    assert_eq!(xml.matches("<c:ser>").count(), 3, "two paths and the line");
+    // Each series reads its column of Months, every projected month, so that editing a
+    // cell moves the line.
+    let last = months.rows().count();
+    let column = |name: &str| {
+        let i = header(&months).iter().position(|h| h == name).unwrap();
+        (b'A' + i as u8) as char
+    };
+    for name in ["month", "enterprise_total", "smb_total", "qualifying_total"] {
+        let c = column(name);
+        let range = format!("Months!${c}$2:${c}${last}");
+        assert!(xml.contains(&range), "{range} in {xml}");
+    }
+    for name in ["Enterprise", "SMB", "Qualifying (70)"] {
+        assert!(
+            xml.contains(&format!("<c:v>{name}</c:v>")),
+            "{name} in {xml}"
+        );
     }
 }
 
