@@ -150,6 +150,40 @@ fn run_writes_months_summary_and_a_chart_as_numbers() {
 }
 
 #[test]
+fn run_writes_the_warnings_ahead() {
+    let args = ["run", "scenarios/baseline.toml"];
+    let mut book = workbook(&args);
+    let doc = json(&args);
+    let warnings = &doc["summary"]["warnings"];
+    let ending = sheet(&mut book, "Certifications ending");
+    let first = &warnings["certifications"][0];
+    let row = ending.rows().nth(1).unwrap();
+    assert_eq!(row[0], first["month"].as_str().unwrap());
+    assert_eq!(row[1], first["ending"][0]["person"].as_str().unwrap());
+    assert_eq!(
+        row[7],
+        Data::Float(first["points_lost"]["smb"].as_f64().unwrap())
+    );
+    let people: usize = warnings["certifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["ending"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(ending.rows().count() - 1, people);
+    let ageing = sheet(&mut book, "Ageing out");
+    assert_eq!(
+        ageing.rows().count() - 1,
+        warnings["ageing_out"].as_array().unwrap().len()
+    );
+    let row = ageing.rows().nth(1).unwrap();
+    assert_eq!(
+        row[4],
+        Data::Float(warnings["ageing_out"][0]["units"].as_f64().unwrap())
+    );
+}
+
+#[test]
 fn the_run_chart_is_a_native_line_chart_and_headers_stay_in_view() {
     let args = ["run", "scenarios/smb-push.toml"];
     let bytes = workbook_bytes(&args);

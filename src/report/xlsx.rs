@@ -24,8 +24,9 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxError> {
 }
 
 /// `pcsim run`'s workbook: "Months" (with the qualifying line as a column, so that the
-/// chart's line is data a planner can move), the "Chart", a "Summary", and the
-/// "Designation" events and "Drops" when there are any.
+/// chart's line is data a planner can move), the "Chart", a "Summary", and, when there
+/// are any, the "Designation" events, the "Drops", and the warnings ahead
+/// ("Certifications ending", "Ageing out").
 pub fn run(p: &Projection) -> Result<Vec<u8>, XlsxError> {
     let mut months = super::csv::months(p);
     months.header.push("qualifying_total".into());
@@ -38,7 +39,12 @@ pub fn run(p: &Projection) -> Result<Vec<u8>, XlsxError> {
     chart.set_name("Chart")?;
     chart.insert_chart(0, 0, &line_chart(p, &months))?;
     add(&mut book, &summary(p))?;
-    for sheet in [designation(p), drops(p)] {
+    for sheet in [
+        designation(p),
+        drops(p),
+        certifications_ending(p),
+        ageing_out(p),
+    ] {
         if !sheet.rows.is_empty() {
             add(&mut book, &sheet)?;
         }
@@ -197,6 +203,59 @@ fn drops(p: &Projection) -> Sheet {
                 c.reason.as_str().into(),
             ]);
         }
+    }
+    sheet
+}
+
+/// Certifications that stop counting, a row per person's certification, with what the
+/// month's endings cost each path together.
+fn certifications_ending(p: &Projection) -> Sheet {
+    let mut sheet = Sheet::new(
+        "Certifications ending",
+        &[
+            "month",
+            "person",
+            "certification",
+            "step",
+            "last_day",
+            "why",
+            "enterprise_points_lost",
+            "smb_points_lost",
+        ],
+    );
+    for group in &p.summary.warnings.certifications {
+        for c in &group.ending {
+            sheet.rows.push(vec![
+                Cell::Text(group.month.to_string()),
+                c.person.as_str().into(),
+                c.certification.as_str().into(),
+                Cell::count(c.step),
+                Cell::Text(c.last_day.to_string()),
+                c.why.as_str().into(),
+                Cell::Points(group.points_lost[PathId::Enterprise.index()]),
+                Cell::Points(group.points_lost[PathId::Smb.index()]),
+            ]);
+        }
+    }
+    sheet
+}
+
+/// Wins that stop adding to a net count a year on.
+fn ageing_out(p: &Projection) -> Sheet {
+    let mut sheet = Sheet::new(
+        "Ageing out",
+        &["month", "path", "metric", "count", "units", "tenants"],
+    );
+    for a in &p.summary.warnings.ageing_out {
+        let names: Vec<&str> = a.tenants.iter().map(|(name, _)| name.as_str()).collect();
+        sheet.rows.push(vec![
+            Cell::Text(a.month.to_string()),
+            a.path.key().into(),
+            a.metric.key().into(),
+            Cell::count(a.count),
+            Cell::Count(a.units),
+            names.join(", ").into(),
+        ]);
     }
     sheet
 }
