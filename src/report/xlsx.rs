@@ -94,7 +94,8 @@ fn line_chart(p: &Projection, months: &Sheet) -> Chart {
         }
     }
     chart.x_axis().set_name("Month");
-    chart.y_axis().set_name("Points").set_min(0).set_max(100);
+    // From zero, so that the gap to the line reads true; the top follows the ruleset.
+    chart.y_axis().set_name("Points").set_min(0);
     chart
 }
 
