@@ -8,13 +8,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use clap::{Parser, Subcommand};
 
 use crate::compare::compare;
+use crate::destination::{Destination, OutputFormat};
 use crate::error::{Error, Result};
 use crate::explain::explain;
 use crate::facts::Facts;
 use crate::month::Month;
 use crate::output::write_atomic;
 use crate::report::chart::{Drawing, Image, Size};
-use crate::report::{Format, check_report, count};
+use crate::report::{check_report, count};
 use crate::rules::{BUILT_IN, PathId, Ruleset};
 use crate::scenario::history::ReadProgress;
 use crate::scenario::{Imports, Scenario};
@@ -140,9 +141,9 @@ pub enum Command {
     Run {
         /// The scenario TOML file
         file: PathBuf,
-        /// Output format
-        #[arg(long, short, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        /// Output format (default: from -o's extension, .xlsx, .json or .csv; else table)
+        #[arg(long, short, value_enum)]
+        format: Option<OutputFormat>,
         /// Use this ruleset instead of the built-in one (or the scenario's `rules`)
         #[arg(long, value_name = "FILE")]
         rules: Option<PathBuf>,
@@ -155,9 +156,9 @@ pub enum Command {
         /// Two or more scenario TOML files; the first is the baseline
         #[arg(required = true, num_args = 2..)]
         files: Vec<PathBuf>,
-        /// Output format
-        #[arg(long, short, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        /// Output format (default: from -o's extension, .xlsx, .json or .csv; else table)
+        #[arg(long, short, value_enum)]
+        format: Option<OutputFormat>,
         /// Use this ruleset for every plan instead of the built-in one (or each scenario's `rules`)
         #[arg(long, value_name = "FILE")]
         rules: Option<PathBuf>,
@@ -205,9 +206,10 @@ pub enum Command {
         /// Show one path only
         #[arg(long, value_enum)]
         path: Option<PathChoice>,
-        /// Output format (csv: one row per tenant)
-        #[arg(long, short, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        /// Output format (csv: one row per tenant; default: from -o's extension, .xlsx,
+        /// .json or .csv; else table)
+        #[arg(long, short, value_enum)]
+        format: Option<OutputFormat>,
         /// Use this ruleset instead of the built-in one (or the scenario's `rules`)
         #[arg(long, value_name = "FILE")]
         rules: Option<PathBuf>,
@@ -236,9 +238,9 @@ pub enum Command {
         /// Chart size in pixels
         #[arg(long, value_name = "WxH", default_value = "1600x900")]
         size: Size,
-        /// Output format
-        #[arg(long, short, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        /// Output format (default: from -o's extension, .xlsx, .json or .csv; else table)
+        #[arg(long, short, value_enum)]
+        format: Option<OutputFormat>,
         /// Use this ruleset instead of the built-in one (or the scenario's `rules`)
         #[arg(long, value_name = "FILE")]
         rules: Option<PathBuf>,
@@ -294,9 +296,10 @@ pub enum Command {
         /// Write a scenario that extends FILE with the chosen uses as ordinary events
         #[arg(long, value_name = "PLAN.toml")]
         write: Option<PathBuf>,
-        /// Output format (csv: one row per option)
-        #[arg(long, short, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        /// Output format (csv: one row per option; default: from -o's extension, .json or
+        /// .csv; else table)
+        #[arg(long, short, value_enum)]
+        format: Option<OutputFormat>,
         /// Use this ruleset instead of the built-in one (or the scenario's `rules`)
         #[arg(long, value_name = "FILE")]
         rules: Option<PathBuf>,
@@ -558,6 +561,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             rules,
             output,
         } => {
+            let destination = Destination::pick(format, output)?;
             let (scenario, progress) = load_showing(&file, rules.as_deref(), "Reading")?;
             progress.stage(format!(
                 "Expanding monthly facts for {}",
@@ -571,18 +575,21 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             ));
             let projection = project(&scenario, &facts);
             drop(facts);
-            let text = match (format, &output) {
-                // On a terminal the table fits its width.
-                (Format::Table, None) => {
-                    crate::report::table::render_within(&projection, terminal_width())
-                }
-                _ => format.report().render(&projection),
-            };
+            // On a terminal the table fits its width.
+            let on_screen = destination == Destination::Screen(crate::report::Format::Table);
+            let text = destination.deliver(
+                &scenario.inputs,
+                |format| {
+                    if on_screen {
+                        crate::report::table::render_within(&projection, terminal_width())
+                    } else {
+                        format.report().render(&projection)
+                    }
+                },
+                || crate::report::xlsx::run(&projection),
+            );
             drop(progress);
-            if let Some(out) = output {
-                return write_atomic(&out, text.as_bytes(), &scenario.inputs);
-            }
-            text
+            text?
         }
         Command::Compare {
             files,
@@ -595,6 +602,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             seed,
             size,
         } => {
+            let destination = Destination::pick(format, output)?;
             let imports = Imports::default();
             let progress = Progress::start(
                 format!("Simulating {} plans", files.len()),
@@ -631,16 +639,23 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
                     &inputs,
                 )?;
             }
-            let text = crate::report::compare::render(
-                &comparison,
-                format,
-                &plans[0].1.terms.path_names,
-                odds.as_deref(),
-            );
-            if let Some(out) = output {
-                return write_atomic(&out, text.as_bytes(), &inputs);
-            }
-            text
+            destination.deliver(
+                &inputs,
+                |format| {
+                    crate::report::compare::render(
+                        &comparison,
+                        format,
+                        &plans[0].1.terms.path_names,
+                        odds.as_deref(),
+                    )
+                },
+                || {
+                    crate::report::xlsx::workbook(&crate::report::compare::sheets(
+                        &comparison,
+                        odds.as_deref(),
+                    ))
+                },
+            )?
         }
         Command::Chart {
             file,
@@ -666,6 +681,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             rules,
             output,
         } => {
+            let destination = Destination::pick(format, output)?;
             let (scenario, progress) = load_showing(&file, rules.as_deref(), "Reading")?;
             if month < scenario.start || month > scenario.end() {
                 return Err(Error::Input(format!(
@@ -684,13 +700,19 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             progress.stage(format!("Explaining {month}"));
             let explanation = explain(&scenario, &facts, month);
             drop(facts);
-            let text =
-                crate::report::explain::render(&explanation, &PathChoice::paths(path), format);
+            let paths = PathChoice::paths(path);
+            let text = destination.deliver(
+                &scenario.inputs,
+                |format| crate::report::explain::render(&explanation, &paths, format),
+                || {
+                    crate::report::xlsx::workbook(&crate::report::explain::sheets(
+                        &explanation,
+                        &paths,
+                    ))
+                },
+            );
             drop(progress);
-            if let Some(out) = output {
-                return write_atomic(&out, text.as_bytes(), &scenario.inputs);
-            }
-            text
+            text?
         }
         Command::Odds {
             file,
@@ -703,6 +725,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             rules,
             output,
         } => {
+            let destination = Destination::pick(format, output)?;
             let (scenario, progress) = load_showing(&file, rules.as_deref(), "Reading")?;
             progress.stage("Scoring the outcomes".into());
             let sampling = crate::odds::Sampling {
@@ -715,11 +738,11 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             if let Some(file) = chart {
                 draw_chart(&file, Drawing::Odds(&odds), size, &scenario.inputs)?;
             }
-            let text = crate::report::odds::render(&odds, format);
-            if let Some(out) = output {
-                return write_atomic(&out, text.as_bytes(), &scenario.inputs);
-            }
-            text
+            destination.deliver(
+                &scenario.inputs,
+                |format| crate::report::odds::render(&odds, format),
+                || crate::report::xlsx::workbook(&crate::report::odds::sheets(&odds)),
+            )?
         }
         Command::Seek {
             file,
@@ -739,6 +762,12 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             rules,
             output,
         } => 'seek: {
+            let destination = Destination::pick(format, output.clone())?;
+            if let Destination::Workbook(_) = destination {
+                return Err(Error::Usage(
+                    "pcsim seek writes no Excel workbook: -o FILE.csv opens in Excel".into(),
+                ));
+            }
             let (mut scenario, progress) = load_showing(&file, rules.as_deref(), "Reading")?;
             let goal = match by {
                 Some(m) => Some(crate::seek::Goal::By(m)),
@@ -834,11 +863,11 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
                     crate::report::seek::plan_toml(&scenario, &sought.uses, &extends, &command);
                 write_atomic(&plan, text.as_bytes(), &scenario.inputs)?;
             }
-            let text = crate::report::seek::render(&answer, format);
-            if let Some(out) = output {
-                return write_atomic(&out, text.as_bytes(), &scenario.inputs);
-            }
-            text
+            destination.deliver(
+                &scenario.inputs,
+                |format| crate::report::seek::render(&answer, format),
+                || unreachable!("refused above: seek writes no workbook"),
+            )?
         }
         Command::Init {
             file,

@@ -14,16 +14,21 @@ pub enum Error {
     /// A problem with no single place (a missing file, an `extends` cycle).
     #[error("{0}")]
     Input(String),
+    /// Options that contradict each other, found after parsing (as `--format json` with
+    /// `-o plan.csv`): a command-line error like clap's own.
+    #[error("{0}")]
+    Usage(String),
     #[error("cannot write {path}: {reason}")]
     Write { path: PathBuf, reason: String },
 }
 
 impl Error {
-    /// The documented exit code: 1 for bad input, 3 when an output cannot be written.
-    /// (clap itself exits with 2 on a malformed command line.)
+    /// The documented exit code: 1 for bad input, 2 for an invalid command line (as clap
+    /// exits), 3 when an output cannot be written.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::At(_) | Error::Input(_) => 1,
+            Error::Usage(_) => 2,
             Error::Write { .. } => 3,
         }
     }

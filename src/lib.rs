@@ -10,6 +10,7 @@
 pub mod causes;
 pub mod cli;
 pub mod compare;
+pub mod destination;
 pub mod error;
 pub mod explain;
 pub mod facts;

@@ -6,6 +6,7 @@ mod chart_layout;
 mod charts;
 mod cli;
 mod designation;
+mod excel;
 mod explain;
 mod explain_cli;
 mod odds;

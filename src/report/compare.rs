@@ -4,6 +4,7 @@ use comfy_table::{Table, presets};
 use serde_json::{Value, json};
 
 use super::json::{month as json_month, number};
+use super::sheet::{Cell, Sheet, month as month_cell};
 use super::{Format, fixed2};
 use crate::compare::{Comparison, MonthDelta, PlanFigures};
 use crate::month::Month;
@@ -77,13 +78,7 @@ fn odds_table(c: &Comparison, odds: &[Odds]) -> String {
     let mut header = vec!["Month".to_string()];
     header.extend(c.plans.iter().map(|p| p.name.clone()));
     t.set_header(header);
-    let mut months: Vec<Month> = odds
-        .iter()
-        .flat_map(|o| o.months.iter().map(|m| m.month))
-        .collect();
-    months.sort_unstable();
-    months.dedup();
-    for month in months {
+    for month in odds_months(odds) {
         let mut row = vec![month.to_string()];
         row.extend(odds.iter().map(|o| {
             o.months
@@ -105,6 +100,17 @@ fn odds_table(c: &Comparison, odds: &[Odds]) -> String {
     format!(
         "\nOdds, with planned events happening with their probabilities. Each cell: the chance of having\nqualified at least once by the month · the chance of qualifying in the month.\n{t}\n"
     )
+}
+
+/// Every month any plan's odds cover, in order.
+fn odds_months(odds: &[Odds]) -> Vec<Month> {
+    let mut months: Vec<Month> = odds
+        .iter()
+        .flat_map(|o| o.months.iter().map(|m| m.month))
+        .collect();
+    months.sort_unstable();
+    months.dedup();
+    months
 }
 
 fn odds_json(c: &Comparison, o: &Odds) -> Value {
@@ -301,72 +307,104 @@ fn to_json(c: &Comparison) -> Value {
 }
 
 fn csv(c: &Comparison, odds: Option<&[Odds]>) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec![
-        "scenario",
-        "file",
-        "start",
-        "end",
-        "first_qualified_enterprise",
-        "first_qualified_smb",
-        "first_qualified_any",
-        "first_enrolment",
-        "months_qualified",
-        "months_counted",
-        "end_month",
-        "score_at_end",
-        "weakest_path",
-        "weakest_metric",
-        "weakest_points",
-        "vs_baseline_first_qualified_any_months_sooner",
-        "vs_baseline_months_qualified",
-        "vs_baseline_score_points",
-        "assumed_events",
-    ];
+    plans(c, odds).csv()
+}
+
+/// A row per plan: the CSV, and the workbook's "Plans".
+fn plans(c: &Comparison, odds: Option<&[Odds]>) -> Sheet {
+    let mut sheet = Sheet::new(
+        "Plans",
+        &[
+            "scenario",
+            "file",
+            "start",
+            "end",
+            "first_qualified_enterprise",
+            "first_qualified_smb",
+            "first_qualified_any",
+            "first_enrolment",
+            "months_qualified",
+            "months_counted",
+            "end_month",
+            "score_at_end",
+            "weakest_path",
+            "weakest_metric",
+            "weakest_points",
+            "vs_baseline_first_qualified_any_months_sooner",
+            "vs_baseline_months_qualified",
+            "vs_baseline_score_points",
+            "assumed_events",
+        ],
+    );
     if odds.is_some() {
-        header.push("p_qualified_by_end");
+        sheet.header.push("p_qualified_by_end".into());
     }
-    w.write_record(header).expect("writing to memory");
-    let m = |m: Option<Month>| m.map_or(String::new(), |m| m.to_string());
     for (i, p) in c.plans.iter().enumerate() {
         let (sooner, months, points) = match &p.vs_baseline {
             Some(d) => (
                 // The same values as the JSON.
                 match delta_json(d.first_qualified_any) {
-                    Value::String(text) => text,
-                    Value::Null => String::new(),
-                    number => number.to_string(),
+                    Value::String(text) => Cell::Text(text),
+                    Value::Null => Cell::Blank,
+                    number => number.as_i64().map_or(Cell::Blank, Cell::Count),
                 },
-                d.months_qualified.to_string(),
-                fixed2(d.score_points),
+                Cell::Count(d.months_qualified),
+                Cell::Points(d.score_points),
             ),
-            None => Default::default(),
+            None => (Cell::Blank, Cell::Blank, Cell::Blank),
         };
         let mut record = vec![
-            p.name.clone(),
-            p.file.clone(),
-            p.start.to_string(),
-            p.end.to_string(),
-            m(p.first_qualified[0]),
-            m(p.first_qualified[1]),
-            m(p.first_qualified_any),
-            m(p.first_enrolment),
-            p.months_qualified.to_string(),
-            p.months_counted.to_string(),
-            p.end_month.to_string(),
-            fixed2(p.score_at_end),
-            p.weakest.path.key().to_string(),
-            p.weakest.metric.key().to_string(),
-            fixed2(p.weakest.points),
+            p.name.as_str().into(),
+            p.file.as_str().into(),
+            Cell::Text(p.start.to_string()),
+            Cell::Text(p.end.to_string()),
+            month_cell(p.first_qualified[0]),
+            month_cell(p.first_qualified[1]),
+            month_cell(p.first_qualified_any),
+            month_cell(p.first_enrolment),
+            Cell::count(p.months_qualified),
+            Cell::count(p.months_counted),
+            Cell::Text(p.end_month.to_string()),
+            Cell::Points(p.score_at_end),
+            p.weakest.path.key().into(),
+            p.weakest.metric.key().into(),
+            Cell::Points(p.weakest.points),
             sooner,
             months,
             points,
-            p.assumed_events.to_string(),
+            Cell::count(p.assumed_events),
         ];
         if let Some(o) = odds.and_then(|o| o.get(i)) {
-            record.push(((by_end(c, o) * 1e6).round() / 1e6).to_string());
+            record.push(Cell::Chance(by_end(c, o)));
         }
-        w.write_record(record).expect("writing to memory");
+        sheet.rows.push(record);
     }
-    String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8")
+    sheet
+}
+
+/// The workbook of a comparison: "Plans", and with odds each plan's chance of having
+/// qualified by each month ("Odds").
+pub fn sheets(c: &Comparison, odds: Option<&[Odds]>) -> Vec<Sheet> {
+    let mut sheets = vec![plans(c, odds)];
+    if let Some(odds) = odds {
+        let mut header = vec!["month".to_string()];
+        header.extend(c.plans.iter().map(|p| p.name.clone()));
+        let mut sheet = Sheet {
+            name: "Odds",
+            header,
+            rows: Vec::new(),
+        };
+        for month in odds_months(odds) {
+            let mut row = vec![Cell::Text(month.to_string())];
+            row.extend(odds.iter().map(|o| {
+                o.months
+                    .iter()
+                    .find(|m| m.month == month)
+                    .map_or(Cell::Blank, |m| Cell::Chance(m.p_first_qualified_by))
+            }));
+            sheet.rows.push(row);
+        }
+        sheets.push(sheet);
+    }
+    sheets
 }

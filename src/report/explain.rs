@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::json::number;
+use super::sheet::{Cell, Sheet, month as sheet_month};
 use super::{Format, count, fixed2};
 use crate::explain::{Change, Entry, Explanation, PathExplanation, Snapshot};
 use crate::money::usd_cents;
@@ -475,20 +476,25 @@ fn json(e: &Explanation, paths: &[PathId]) -> String {
 }
 
 fn csv(e: &Explanation, paths: &[PathId]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = [
-        "tenant",
-        "seats",
-        "active",
-        "acr_usd",
-        "ttm_acr_usd",
-        "seats_year_ago",
-        "active_year_ago",
-        "acr_usd_year_ago",
-        "ttm_acr_usd_year_ago",
-    ]
-    .map(String::from)
-    .to_vec();
+    tenants(e, paths).csv()
+}
+
+/// A row per tenant: the CSV, and the workbook's "Tenants".
+fn tenants(e: &Explanation, paths: &[PathId]) -> Sheet {
+    let mut sheet = Sheet::new(
+        "Tenants",
+        &[
+            "tenant",
+            "seats",
+            "active",
+            "acr_usd",
+            "ttm_acr_usd",
+            "seats_year_ago",
+            "active_year_ago",
+            "acr_usd_year_ago",
+            "ttm_acr_usd_year_ago",
+        ],
+    );
     for &p in paths {
         let k = p.key();
         for col in [
@@ -505,20 +511,19 @@ fn csv(e: &Explanation, paths: &[PathId]) -> String {
             "usage_growth_usd",
             "usage_growth_users",
         ] {
-            header.push(format!("{k}_{col}"));
+            sheet.header.push(format!("{k}_{col}"));
         }
     }
-    let _ = w.write_record(&header);
     for t in &e.tenants {
-        let usd = |c: i64| rust_decimal::Decimal::new(c, 2).to_string();
+        let usd = |c: i64| Cell::Usd(rust_decimal::Decimal::new(c, 2));
         let mut row = vec![
-            t.name.clone(),
-            t.now.seats.to_string(),
-            t.now.active.to_string(),
+            t.name.as_str().into(),
+            Cell::count(t.now.seats),
+            Cell::count(t.now.active),
             usd(t.now.acr_cents),
             usd(t.now.ttm_cents),
-            t.year_ago.seats.to_string(),
-            t.year_ago.active.to_string(),
+            Cell::count(t.year_ago.seats),
+            Cell::count(t.year_ago.active),
             usd(t.year_ago.acr_cents),
             usd(t.year_ago.ttm_cents),
         ];
@@ -526,23 +531,66 @@ fn csv(e: &Explanation, paths: &[PathId]) -> String {
             for snapshot in [&t.now, &t.year_ago] {
                 let m = snapshot.member[p.index()];
                 row.push(if m.m365_customer() { "yes" } else { "no" }.into());
-                row.push(azure_bands(snapshot, p));
+                row.push(azure_bands(snapshot, p).into());
             }
             for metric in [Metric::NetCustomerAdds, Metric::Deployments] {
                 let (a, b) = (t.now.sides(p, metric), t.year_ago.sides(p, metric));
                 row.push(sides_words(a).into());
                 row.push(sides_words(b).into());
                 let n = |s: [bool; 2]| s[0] as i64 + s[1] as i64;
-                row.push((n(a) - n(b)).to_string());
+                row.push(Cell::Count(n(a) - n(b)));
             }
             let (c_now, u_now) = t.now.usage(p);
             let (c_then, u_then) = t.year_ago.usage(p);
             row.push(usd(c_now - c_then));
-            row.push((u_now - u_then).to_string());
+            row.push(Cell::count(u_now - u_then));
         }
-        let _ = w.write_record(&row);
+        sheet.rows.push(row);
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    sheet
+}
+
+/// The workbook of `pcsim explain`: each path's points now and a year ago ("Paths"),
+/// the people on each certification step ("People"), and every tenant ("Tenants").
+pub fn sheets(e: &Explanation, paths: &[PathId]) -> Vec<Sheet> {
+    let mut scores = Sheet::new("Paths", &["path", "metric", "points", "points_year_ago"]);
+    for &p in paths {
+        let x = &e.paths[p.index()];
+        let then = |t: Option<rust_decimal::Decimal>| t.map_or(Cell::Blank, Cell::Points);
+        let name = || Cell::Text(e.path_names[p.index()].clone());
+        for metric in Metric::ALL {
+            scores.rows.push(vec![
+                name(),
+                metric.key().into(),
+                Cell::Points(x.score.points(metric)),
+                then(x.score_year_ago.as_ref().map(|t| t.points(metric))),
+            ]);
+        }
+        scores.rows.push(vec![
+            name(),
+            "total".into(),
+            Cell::Points(x.score.total),
+            then(x.score_year_ago.as_ref().map(|t| t.total)),
+        ]);
+    }
+    let mut people = Sheet::new(
+        "People",
+        &["path", "step", "person", "certifications", "counts_through"],
+    );
+    for &p in paths {
+        for (step, on) in &e.paths[p.index()].steps {
+            for person in on {
+                people.rows.push(vec![
+                    Cell::Text(e.path_names[p.index()].clone()),
+                    Cell::count(*step),
+                    person.person.as_str().into(),
+                    person.certifications.join(", ").into(),
+                    sheet_month(person.counts_until.map(last_counting_month)),
+                ]);
+            }
+        }
+    }
+    vec![scores, people, tenants(e, paths)]
 }
 
 /// "net adds+deployments+usage": the Azure bands of a path a tenant counts in.

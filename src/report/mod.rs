@@ -10,7 +10,9 @@ pub mod json;
 pub mod layout;
 pub mod odds;
 pub mod seek;
+pub mod sheet;
 pub mod table;
+pub mod xlsx;
 
 use rust_decimal::Decimal;
 
@@ -23,14 +25,12 @@ pub trait Report {
     fn render(&self, projection: &Projection) -> String;
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// A text format; the command line's `--format` ([`crate::destination::OutputFormat`])
+/// adds the Excel workbook, which is not text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// A readable table (with a summary for `run`)
     Table,
-    /// JSON for programs (documented in docs/output.md, docs/odds.md and docs/seek.md)
     Json,
-    /// CSV for spreadsheets: a row per month (`run`), per plan (`compare`), per option
-    /// (`seek`)
     Csv,
 }
 

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 
 use super::Format;
 use super::json::number;
+use super::sheet::{Cell, Sheet, rounded};
 use crate::odds::{Method, Odds};
 
 pub fn render(o: &Odds, format: Format) -> String {
@@ -15,12 +16,6 @@ pub fn render(o: &Odds, format: Format) -> String {
         Format::Json => json_doc(o),
         Format::Csv => csv(o),
     }
-}
-
-/// A probability rounded to six places, which is far finer than any estimate here and
-/// keeps the sums of exact weights (0.41999999999999993) readable.
-fn rounded(p: f64) -> f64 {
-    (p * 1e6).round() / 1e6
 }
 
 fn probability(p: f64) -> Value {
@@ -212,37 +207,67 @@ fn json_doc(o: &Odds) -> String {
 }
 
 fn csv(o: &Odds) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
-        "month",
-        "p_qualified_enterprise",
-        "p_qualified_smb",
-        "p_qualified_any",
-        "p_first_qualified_by",
-        "p_could_enrol",
-        "headline_p10",
-        "headline_p25",
-        "headline_p50",
-        "headline_p75",
-        "headline_p90",
-        "standard_error_any",
-    ]);
+    months(o).csv()
+}
+
+/// A row per month: the CSV, and the workbook's "Months".
+fn months(o: &Odds) -> Sheet {
+    let mut sheet = Sheet::new(
+        "Months",
+        &[
+            "month",
+            "p_qualified_enterprise",
+            "p_qualified_smb",
+            "p_qualified_any",
+            "p_first_qualified_by",
+            "p_could_enrol",
+            "headline_p10",
+            "headline_p25",
+            "headline_p50",
+            "headline_p75",
+            "headline_p90",
+            "standard_error_any",
+        ],
+    );
     for m in &o.months {
-        let p = |x: f64| rounded(x).to_string();
-        let _ = w.write_record([
-            m.month.to_string(),
-            p(m.p_qualified[0]),
-            p(m.p_qualified[1]),
-            p(m.p_qualified_any),
-            p(m.p_first_qualified_by),
-            p(m.p_could_enrol),
-            super::fixed2(m.headline.p10),
-            super::fixed2(m.headline.p25),
-            super::fixed2(m.headline.p50),
-            super::fixed2(m.headline.p75),
-            super::fixed2(m.headline.p90),
-            p(o.standard_error(m.p_qualified_any)),
+        sheet.rows.push(vec![
+            Cell::Text(m.month.to_string()),
+            Cell::Chance(m.p_qualified[0]),
+            Cell::Chance(m.p_qualified[1]),
+            Cell::Chance(m.p_qualified_any),
+            Cell::Chance(m.p_first_qualified_by),
+            Cell::Chance(m.p_could_enrol),
+            Cell::Points(m.headline.p10),
+            Cell::Points(m.headline.p25),
+            Cell::Points(m.headline.p50),
+            Cell::Points(m.headline.p75),
+            Cell::Points(m.headline.p90),
+            Cell::Chance(o.standard_error(m.p_qualified_any)),
         ]);
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    sheet
+}
+
+/// The workbook of `pcsim odds`: "Months", the uncertain "Events", and the
+/// "Anniversaries" when the partner has any.
+pub fn sheets(o: &Odds) -> Vec<Sheet> {
+    let mut events = Sheet::new("Events", &["event", "probability"]);
+    for e in &o.events {
+        events.rows.push(vec![
+            e.label.as_str().into(),
+            Cell::Chance(rust_decimal::prelude::ToPrimitive::to_f64(&e.probability).unwrap_or(0.0)),
+        ]);
+    }
+    let mut sheets = vec![months(o), events];
+    if !o.anniversaries.is_empty() {
+        let mut anniversaries = Sheet::new("Anniversaries", &["month", "p_renew"]);
+        for a in &o.anniversaries {
+            anniversaries.rows.push(vec![
+                Cell::Text(a.month.to_string()),
+                Cell::Chance(a.p_renew),
+            ]);
+        }
+        sheets.push(anniversaries);
+    }
+    sheets
 }
