@@ -145,6 +145,84 @@ impl<'de> Deserialize<'de> for Month {
     }
 }
 
+/// A month as a spreadsheet may have re-saved it: `2026-10`, `2026-10-01`, `Oct-26`,
+/// `Oct 2026`, `October 2026`, `10/2026`, `2026/10`, or a day-month-year date whose day
+/// is over 12 (so that it can only be read one way). A date such as `01/10/2026` could
+/// be either month and is refused, saying how to write it.
+pub fn month_from_spreadsheet(text: &str) -> Result<Month, String> {
+    let t = text.trim();
+    if let Ok(m) = t.parse::<Month>() {
+        return Ok(m);
+    }
+    let bad = || BadMonth(t.to_string()).to_string();
+    // 2026-10-01: an ISO date; its month.
+    if t.len() == 10
+        && let Ok(d) = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+    {
+        return Ok(Month::of_date(d));
+    }
+    const NAMES: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let year_of = |y: &str| -> Option<i32> {
+        let n: i32 = y.parse().ok()?;
+        match y.len() {
+            2 => Some(2000 + n),
+            4 => Some(n),
+            _ => None,
+        }
+    };
+    // Oct-26, Oct 2026, October 2026, oct/26
+    if let Some((name, year)) = t.split_once(['-', ' ', '/'])
+        && name.len() >= 3
+        && name.chars().all(|c| c.is_ascii_alphabetic())
+    {
+        let lower = name.to_ascii_lowercase();
+        if let Some(k) = NAMES.iter().position(|n| lower.starts_with(n))
+            && let Some(y) = year_of(year.trim())
+        {
+            return Month::new(y, k as u32 + 1).ok_or_else(bad);
+        }
+        return Err(bad());
+    }
+    let parts: Vec<&str> = t.split('/').collect();
+    let number = |s: &str| {
+        s.parse::<u32>()
+            .ok()
+            .filter(|_| s.chars().all(|c| c.is_ascii_digit()))
+    };
+    match parts.as_slice() {
+        // 10/2026 and 2026/10
+        [a, b] if b.len() == 4 => {
+            Month::new(year_of(b).ok_or_else(bad)?, number(a).ok_or_else(bad)?).ok_or_else(bad)
+        }
+        [a, b] if a.len() == 4 => {
+            Month::new(year_of(a).ok_or_else(bad)?, number(b).ok_or_else(bad)?).ok_or_else(bad)
+        }
+        // 31/10/2026 or 10/31/2026: a day and a month; only one reading may be possible.
+        [a, b, y] if y.len() == 4 => {
+            let (a, b, y) = (
+                number(a).ok_or_else(bad)?,
+                number(b).ok_or_else(bad)?,
+                year_of(y).ok_or_else(bad)?,
+            );
+            let month = match (a > 12, b > 12) {
+                (true, false) => b,
+                (false, true) => a,
+                (false, false) if a == b => a,
+                (false, false) => {
+                    return Err(format!(
+                        "`{t}` could be day {a} of month {b} or day {b} of month {a}: write the month as YYYY-MM (\"{y}-{b:02}\" or \"{y}-{a:02}\"); in Excel, format the column as Custom, yyyy-mm, before saving"
+                    ));
+                }
+                (true, true) => return Err(bad()),
+            };
+            Month::new(y, month).ok_or_else(bad)
+        }
+        _ => Err(bad()),
+    }
+}
+
 /// Serde reports a required key that is absent through the type's own deserializer:
 /// keep that message ("missing field `month`") rather than our hint about the format.
 fn keep_missing<E: serde::de::Error>(e: E, hint: &str) -> E {

@@ -7,6 +7,7 @@ mod charts;
 mod cli;
 mod designation;
 mod excel;
+mod excel_in;
 mod explain;
 mod explain_cli;
 mod odds;

@@ -201,10 +201,18 @@ pub fn read_history_counting(
             describe_io(&e)
         ))
     })?;
+    // Excel's "CSV UTF-8" starts with a byte-order mark; the header must not keep it.
+    let start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    let delimiter = super::import::delimiter_of(&bytes[start..]);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
+        .delimiter(delimiter)
         .trim(csv::Trim::All)
-        .from_reader(&bytes[..]);
+        .from_reader(&bytes[start..]);
     let header = reader.headers().map_err(|e| read_error(path, e))?.clone();
     let optional = check_header(path, &header, &REQUIRED, &OPTIONAL)?;
     if optional == 1 {
@@ -214,7 +222,7 @@ pub fn read_history_counting(
             "the header names `m365` without `azure`: give both association columns or neither",
         ));
     }
-    let body_start = reader.position().byte() as usize;
+    let body_start = start + reader.position().byte() as usize;
     drop(reader);
     let body = &bytes[body_start.min(bytes.len())..];
     let columns = REQUIRED.len() + optional;
@@ -222,7 +230,8 @@ pub fn read_history_counting(
     // A plain export is split at line ends and parsed by hand on every core. A quoted
     // field may hold a line break, and a lone carriage return ends a record for the csv
     // crate, so such files go through the csv crate on one core.
-    let plain = memchr::memchr(b'"', body).is_none()
+    let plain = delimiter == b','
+        && memchr::memchr(b'"', body).is_none()
         && memchr::memchr_iter(b'\r', body).all(|i| body.get(i + 1) == Some(&b'\n'));
     let pieces = if plain {
         // A few pieces per core: each holds its own name table, so fewer is cheaper when
@@ -238,6 +247,7 @@ pub fn read_history_counting(
         path,
         rules,
         columns,
+        delimiter,
         progress,
     };
     let chunks: Vec<Result<Chunk<'_>>> = pieces
@@ -368,7 +378,7 @@ pub fn read_history_counting(
         })
         .min();
     if let Some((t, month)) = duplicate {
-        return Err(duplicate_error(path, columns, &names[t], month));
+        return Err(duplicate_error(path, columns, delimiter, &names[t], month));
     }
     let span = rows
         .par_iter()
@@ -416,10 +426,17 @@ fn tenant_ranges(starts: &[usize], parts: usize) -> Vec<std::ops::Range<usize>> 
 
 /// Finds the two rows of a duplicate tenant and month, for a message naming both lines.
 /// Only on this error path is the file read a second time.
-fn duplicate_error(path: &Path, columns: usize, tenant: &str, month: Month) -> Error {
+fn duplicate_error(
+    path: &Path,
+    columns: usize,
+    delimiter: u8,
+    tenant: &str,
+    month: Month,
+) -> Error {
     let bytes = std::fs::read(path).unwrap_or_default();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
+        .delimiter(delimiter)
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(&bytes[..]);
@@ -428,7 +445,7 @@ fn duplicate_error(path: &Path, columns: usize, tenant: &str, month: Month) -> E
     while let Ok(true) = reader.read_record(&mut record) {
         if record.len() == columns
             && &record[0] == tenant
-            && record[1].parse::<Month>().ok() == Some(month)
+            && crate::month::month_from_spreadsheet(&record[1]).ok() == Some(month)
         {
             lines.push(line_of(path, record.position().map_or(0, |p| p.byte())));
         }
@@ -475,6 +492,8 @@ struct Parser<'a> {
     path: &'a Path,
     rules: &'a Ruleset,
     columns: usize,
+    /// `,`, or `;` or a tab in files from Excel (see [`super::import::delimiter_of`]).
+    delimiter: u8,
     progress: &'a ReadProgress,
 }
 
@@ -579,6 +598,7 @@ impl Parser<'_> {
         let path = self.path;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
+            .delimiter(self.delimiter)
             .flexible(true)
             .from_reader(piece);
         let mut chunk = Chunk {
@@ -644,9 +664,7 @@ impl Parser<'_> {
         };
         let month = match fast_month(field(1)) {
             Some(m) => m,
-            None => text(1)?
-                .parse()
-                .map_err(|e: crate::month::BadMonth| e.to_string())?,
+            None => crate::month::month_from_spreadsheet(text(1)?)?,
         };
         let count = |i: usize, column: &str| match fast_whole(field(i)) {
             Some(v) => Ok(v),
@@ -655,7 +673,14 @@ impl Parser<'_> {
         let acr_cents = match fast_cents(field(4)) {
             Some(c) => c,
             None => {
-                let d = decimal(text(4)?, "acr")?;
+                // Where Excel separates with `;`, its decimal mark is a comma: "12,50".
+                let written = text(4)?;
+                let written = if self.delimiter == b';' {
+                    std::borrow::Cow::Owned(written.replace(',', "."))
+                } else {
+                    std::borrow::Cow::Borrowed(written)
+                };
+                let d = decimal(&written, "acr")?;
                 crate::scenario::import::cents(d)
                     .ok_or_else(|| format!("acr `{}` is too large", text(4).unwrap_or_default()))?
             }

@@ -11,19 +11,58 @@ use crate::month::DayOrMonth;
 use crate::rules::{Ruleset, Side};
 use crate::scenario::model::MAX_LEVEL;
 
-pub(super) fn open(path: &Path, what: &str) -> Result<csv::Reader<std::fs::File>> {
-    let file = std::fs::File::open(path).map_err(|e| {
+pub(super) fn open(path: &Path, what: &str) -> Result<csv::Reader<std::io::Cursor<Vec<u8>>>> {
+    let bytes = std::fs::read(path).map_err(|e| {
         Error::Input(format!(
             "cannot read {what} {}: {}",
             path.display(),
             describe_io(&e)
         ))
     })?;
+    // Excel's "CSV UTF-8" starts with a byte-order mark; the header must not keep it.
+    let start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    let delimiter = delimiter_of(&bytes[start..]);
+    let mut cursor = std::io::Cursor::new(bytes);
+    cursor.set_position(start as u64);
     Ok(csv::ReaderBuilder::new()
         .has_headers(true)
+        .delimiter(delimiter)
         .trim(csv::Trim::All)
         .flexible(false)
-        .from_reader(file))
+        .from_reader(cursor))
+}
+
+/// A day or a month as written in a CSV file: "2026-05" or "2026-05-14", or a month as a
+/// spreadsheet re-saved it ("May-26", "05/2026"; see
+/// [`crate::month::month_from_spreadsheet`]).
+fn day_or_month(text: &str) -> std::result::Result<DayOrMonth, String> {
+    text.parse::<DayOrMonth>().or_else(|e| {
+        if text.contains('/') || text.chars().any(|c| c.is_ascii_alphabetic()) {
+            crate::month::month_from_spreadsheet(text).map(DayOrMonth::Month)
+        } else {
+            Err(e.to_string())
+        }
+    })
+}
+
+/// The separator a CSV file uses, from its header line: a comma, or the semicolon that
+/// Excel writes where the decimal mark is a comma, or a tab (a "Text (Tab delimited)"
+/// export). A header with a comma is comma-separated.
+pub fn delimiter_of(bytes: &[u8]) -> u8 {
+    let header = &bytes[..memchr::memchr(b'\n', bytes).unwrap_or(bytes.len())];
+    if header.contains(&b',') {
+        b','
+    } else if header.contains(&b';') {
+        b';'
+    } else if header.contains(&b'\t') {
+        b'\t'
+    } else {
+        b','
+    }
 }
 
 /// The 1-based line of a byte offset, counted in the file itself: the csv crate's own line
@@ -177,10 +216,10 @@ pub fn read_people(path: &Path) -> Result<Vec<PersonCert>> {
         if record[0].is_empty() || record[1].is_empty() {
             return Err(fail("person and cert must not be empty".into()));
         }
-        let passed: DayOrMonth = record[2].parse().map_err(fail)?;
+        let passed = day_or_month(&record[2]).map_err(fail)?;
         let expires = match record.get(3).filter(|_| optional > 0) {
             Some("") | None => None,
-            Some(text) => Some(text.parse::<DayOrMonth>().map_err(fail)?),
+            Some(text) => Some(day_or_month(text).map_err(fail)?),
         };
         out.push(PersonCert {
             person: record[0].to_string(),
