@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::support::{folder, pcsim, stdout};
+use crate::support::{failure, folder, pcsim, stdout};
 
 const SCENARIO: &str = "name = \"Plan\"\nstart = \"2027-01\"\nmonths = 12\nhistory = \"history.csv\"\n\
     people_csv = \"people.csv\"\n";
@@ -68,15 +68,7 @@ fn a_date_that_reads_two_ways_is_refused_with_how_to_write_it() {
         ),
         ("people.csv", PLAIN.1),
     ]);
-    let out = pcsim()
-        .arg("run")
-        .arg(dir.path().join("plan.toml"))
-        .assert()
-        .code(1)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(out).unwrap();
+    let err = failure(pcsim().arg("run").arg(dir.path().join("plan.toml")));
     assert!(err.contains("history.csv:2:"), "{err}");
     assert!(
         err.contains("`01/10/2026` could be day 1 of month 10 or day 10 of month 1"),
