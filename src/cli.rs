@@ -349,6 +349,11 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print the JSON Schema of a scenario or ruleset file, for editor completion
+    Schema {
+        #[arg(value_enum)]
+        kind: crate::schema::Kind,
+    },
 }
 
 /// A path named on the command line.
@@ -908,6 +913,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
                 count(r.certifications.len(), "certification", "certifications")
             )
         }
+        Command::Schema { kind } => crate::schema::of(kind),
     };
     stdout.write_all(text.as_bytes()).map_err(|e| Error::Write {
         path: "standard output".into(),
