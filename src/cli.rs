@@ -396,9 +396,10 @@ fn init(
     );
     let text = crate::starter::scenario(&shown, name, flavour, start, csv.as_deref());
     let checked = Scenario::from_str(&file.to_string_lossy(), &text)?;
+    let schema_note = crate::starter::write_schema_beside(file, &checked.inputs)?;
     write_atomic(file, text.as_bytes(), &checked.inputs)?;
     Ok(format!(
-        "Wrote {}: a starter scenario from {start} ({}, {}{}). Fill it in, then:\n  pcsim check {}\n  pcsim run {}\n",
+        "Wrote {}: a starter scenario from {start} ({}, {}{}). Fill it in, then:\n  pcsim check {}\n  pcsim run {}\n{schema_note}",
         file.display(),
         count(checked.people.len(), "person", "people"),
         count(checked.tenant_count(), "customer", "customers"),

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::support::{pcsim, repo_file, stdout};
+use crate::support::{folder, pcsim, repo_file, stdout};
 
 /// The committed schema of `kind` must be what the types generate now.
 fn assert_committed(kind: &str, generated: &str) {
@@ -177,4 +177,30 @@ fn the_schema_flags_typos_and_bad_values() {
         "{found}"
     );
     assert!(found.contains("enrol_month"), "{found}");
+}
+
+#[test]
+fn init_names_a_schema_it_writes_beside_the_scenario() {
+    let dir = folder(&[]);
+    let plan = dir.path().join("plan.toml");
+    let said = stdout(pcsim().arg("init").arg(&plan).args(["--start", "2027-03"]));
+    assert!(said.contains("pcsim.schema.json"), "{said}");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    assert_eq!(text.lines().next(), Some("#:schema ./pcsim.schema.json"));
+    let schema = std::fs::read_to_string(dir.path().join("pcsim.schema.json")).unwrap();
+    assert_eq!(schema, pcsim::schema::scenario());
+    assert_eq!(errors(&validator(&schema), &text), "");
+    // A second scenario in the folder keeps the schema there and says nothing of it.
+    std::fs::write(dir.path().join("pcsim.schema.json"), "{}").unwrap();
+    let said = stdout(
+        pcsim()
+            .arg("init")
+            .arg(dir.path().join("other.toml"))
+            .args(["--path", "enterprise"]),
+    );
+    assert!(!said.contains("schema"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("pcsim.schema.json")).unwrap(),
+        "{}"
+    );
 }
