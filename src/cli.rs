@@ -349,6 +349,11 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print the JSON Schema of a scenario or ruleset file, for editor completion
+    Schema {
+        #[arg(value_enum)]
+        kind: crate::schema::Kind,
+    },
 }
 
 /// A path named on the command line.
@@ -391,9 +396,10 @@ fn init(
     );
     let text = crate::starter::scenario(&shown, name, flavour, start, csv.as_deref());
     let checked = Scenario::from_str(&file.to_string_lossy(), &text)?;
+    let schema_note = crate::starter::write_schema_beside(file, &checked.inputs)?;
     write_atomic(file, text.as_bytes(), &checked.inputs)?;
     Ok(format!(
-        "Wrote {}: a starter scenario from {start} ({}, {}{}). Fill it in, then:\n  pcsim check {}\n  pcsim run {}\n",
+        "Wrote {}: a starter scenario from {start} ({}, {}{}). Fill it in, then:\n  pcsim check {}\n  pcsim run {}\n{schema_note}",
         file.display(),
         count(checked.people.len(), "person", "people"),
         count(checked.tenant_count(), "customer", "customers"),
@@ -908,6 +914,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
                 count(r.certifications.len(), "certification", "certifications")
             )
         }
+        Command::Schema { kind } => crate::schema::of(kind),
     };
     stdout.write_all(text.as_bytes()).map_err(|e| Error::Write {
         path: "standard output".into(),

@@ -21,6 +21,7 @@ pub mod output;
 pub mod report;
 pub mod rules;
 pub mod scenario;
+pub mod schema;
 pub mod score;
 pub mod seek;
 pub mod simulate;

@@ -9,6 +9,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
@@ -19,35 +20,59 @@ use crate::month::DayOrMonth;
 pub const BUILT_IN: &str = include_str!("../rules/security.toml");
 pub const BUILT_IN_LABEL: &str = "built-in";
 
-#[derive(Debug, Clone, Deserialize)]
+/// A pcsim ruleset: every threshold, band, point value, cap, association list and the
+/// certification catalog (`pcsim docs rules`). Every key is required unless marked
+/// optional.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "pcsim ruleset")]
 pub struct Ruleset {
+    /// The ruleset's name, shown by `pcsim check` and `pcsim run`.
     pub name: String,
+    /// The designation's name, shown in the title of the `run` table and in charts.
     pub designation: String,
+    /// A path qualifies in a month when its total is at least this and each of its four
+    /// metrics is above zero.
     pub qualifying_total: NonNegative,
+    /// The fee shown for each enrolment and renewal, USD.
     pub annual_fee_usd: NonNegative,
+    /// The enrolment and renewal windows, in months.
     pub windows: Windows,
+    /// Which association types a customer may have, and which of them count.
     pub associations: Associations,
+    /// The certification catalog: one entry per certification.
     pub certifications: Vec<Certification>,
+    /// The Enterprise and the SMB path, each scored with its own numbers.
     pub paths: Paths,
     /// Where the ruleset came from: "built-in" or a file path. Not part of the file.
     #[serde(skip)]
     pub origin: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// The enrolment and renewal windows, in months.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Windows {
+    /// The partner may enrol in month m when it qualified in any of the `enrol_months`
+    /// months ending with m (6: m and the five before it).
     pub enrol_months: Count,
+    /// At each anniversary the designation renews when the partner qualified in any of
+    /// the `renew_months` months ending with the anniversary month.
     pub renew_months: Count,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// Association types a customer may have with the partner, per side. A scenario's value
+/// is looked up ignoring case, spaces, hyphens and underscores.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Associations {
+    /// M365 associations that count.
     pub m365_counting: Vec<String>,
+    /// M365 associations that are accepted but do not count.
     pub m365_other: Vec<String>,
+    /// Azure associations that count.
     pub azure_counting: Vec<String>,
+    /// Azure associations that are accepted but do not count.
     pub azure_other: Vec<String>,
 }
 
@@ -95,16 +120,29 @@ impl Associations {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// One certification of the catalog. Codes and names are unique, ignoring case.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Certification {
+    /// The exam code, such as "SC-200" (optional: not every certification has one).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub code: Option<Spanned<String>>,
+    /// The certification's name.
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
+    /// Its step, a whole number from 1; each path says which steps are required and
+    /// which earns points.
+    #[schemars(with = "u32", range(min = 1))]
     pub step: Spanned<u32>,
+    /// Its retirement date, "YYYY-MM-DD" or "YYYY-MM" (the month's last day), optional.
+    /// Passed by then, it counts 12 months longer.
     #[serde(default)]
     pub retired: Option<DayOrMonth>,
+    /// The certification that takes its place, by code or name (optional); named in the
+    /// error for passing it after its retirement.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub replaced_by: Option<Spanned<String>>,
 }
 
@@ -142,10 +180,13 @@ impl Certification {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// The two paths; both are required.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Paths {
+    /// The Enterprise path.
     pub enterprise: PathRules,
+    /// The SMB path.
     pub smb: PathRules,
 }
 
@@ -185,77 +226,124 @@ impl Paths {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// One path's bands and metrics.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PathRules {
+    /// The path's label, shown by `pcsim check`.
     pub name: String,
-    /// RULES.md §3 "SMB stays SMB": a tenant in this path's band a year ago that has grown
-    /// into the named path's band still counts here.
+    /// "SMB stays SMB" (scoring rules §3), optional: the other path's key, "enterprise" or
+    /// "smb". A tenant in this path's band a year ago that has grown into the named path's
+    /// band still counts here.
     #[serde(default)]
+    #[schemars(with = "Option<PathKey>")]
     pub keeps_tenants_grown_into: Option<Spanned<String>>,
+    /// The ranges of tenant facts that decide which customers count on this path.
     pub bands: Bands,
+    /// Net customer adds: tenants in the bands now less a year ago.
     pub net_customer_adds: LinearMetric,
+    /// Intermediate certifications: people on each step.
     pub certifications: CertificationMetric,
+    /// Usage growth: Azure consumption and M365 active users, now less a year ago.
     pub usage_growth: UsageMetric,
+    /// Deployments: tenants deployed now less a year ago.
     pub deployments: DeploymentMetric,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// The other path, by its key.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+#[allow(dead_code)] // only its schema is used
+enum PathKey {
+    Enterprise,
+    Smb,
+}
+
+/// The four bands of a path, each a range of one tenant fact.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Bands {
+    /// The M365 band, by the tenant's seats that month.
     pub m365_seats: Band,
+    /// The Azure band for net customer adds, by trailing-twelve-month Security ACR, USD.
     pub azure_net_customer_adds: Band,
+    /// The Azure band for deployments, by trailing-twelve-month Security ACR, USD.
     pub azure_deployments: Band,
+    /// The Azure band for usage growth, by trailing-twelve-month Security ACR, USD.
     pub azure_usage_growth: Band,
 }
 
 /// `max_points * units / units_for_max`, units capped at `units_for_max`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LinearMetric {
+    /// The most points.
     pub max_points: NonNegative,
+    /// The units (net adds) that earn `max_points`.
     pub units_for_max: Count,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// Intermediate certifications: required steps, then a scoring step; the sum is capped at
+/// `max_points`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CertificationMetric {
+    /// Cap on the metric's points.
     pub max_points: NonNegative,
-    /// Steps that must each be met; each earns its `points` on its own once met.
+    /// Steps that must each be met; each earns its `points` on its own once met. May be
+    /// empty.
     pub required: Vec<RequiredStep>,
     /// Earns only when every required step is met.
     pub scoring: ScoringStep,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// A step that must be met.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RequiredStep {
+    /// A step used in the catalog.
+    #[schemars(with = "u32", range(min = 1))]
     pub step: Spanned<u32>,
+    /// People needed on that step.
     pub min_people: Count,
+    /// Points the step earns once met, on its own.
     pub points: NonNegative,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// The step that earns points per person: `max_points * people / units_for_max`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScoringStep {
+    /// A step used in the catalog.
+    #[schemars(with = "u32", range(min = 1))]
     pub step: Spanned<u32>,
+    /// Points at `units_for_max` people.
     pub max_points: NonNegative,
+    /// People for `max_points`.
     pub units_for_max: Count,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// Usage growth: Azure points plus M365 points, capped at `max_points`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UsageMetric {
+    /// Cap on Azure points plus M365 points.
     pub max_points: NonNegative,
+    /// One point per full step of this many USD of Azure growth.
     pub azure_usd_per_point: Positive,
+    /// One point per full step of this many users of M365 growth.
     pub m365_users_per_point: Count,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// Deployments: `max_points * units / units_for_max`, units capped at `units_for_max`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentMetric {
+    /// The most points.
     pub max_points: NonNegative,
+    /// Net deployments that earn `max_points`.
     pub units_for_max: Count,
+    /// An M365 deployment needs active seats of at least this share of seats, 0 to 1.
     pub m365_min_active_share: Share,
 }
 

@@ -88,6 +88,28 @@ pub fn next_month() -> Month {
     Month::of_date(today) + 1
 }
 
+/// The schema file `pcsim init` writes beside the scenario, which the scenario's first
+/// line names (`#:schema`) so that editors with Taplo complete keys and flag typos.
+pub const SCHEMA_FILE: &str = "pcsim.schema.json";
+
+/// Writes the scenario schema as [`SCHEMA_FILE`] beside `scenario`, unless a file of that
+/// name is there already (then it is kept). Returns a line saying what was written, or
+/// nothing.
+pub fn write_schema_beside(
+    scenario: &std::path::Path,
+    inputs: &[std::path::PathBuf],
+) -> crate::error::Result<String> {
+    let schema = scenario.with_file_name(SCHEMA_FILE);
+    if schema.exists() {
+        return Ok(String::new());
+    }
+    crate::output::write_atomic(&schema, crate::schema::scenario().as_bytes(), inputs)?;
+    Ok(format!(
+        "Wrote {}: the JSON Schema the scenario's first line names, so that editors with\n  Taplo (VS Code: Even Better TOML) complete its keys and flag typos.\n",
+        schema.display()
+    ))
+}
+
 /// A starter scenario to fill in. `history`: the history CSV as the scenario names it
 /// (then the example customers are left out: the history has the real ones).
 pub fn scenario(
@@ -99,12 +121,16 @@ pub fn scenario(
 ) -> String {
     let enrolled = start - 7;
     let mut out = format!(
-        r#"# A pcsim scenario: your partner's people, customers and plans, for a month-by-month
+        r#"#:schema ./{SCHEMA_FILE}
+# A pcsim scenario: your partner's people, customers and plans, for a month-by-month
 # projection of the Solutions Partner for Security score on both paths.
 #
 #   pcsim check {file}    what pcsim reads from this file
 #   pcsim run {file}      the projection
 #   pcsim docs scenario    every key, with examples
+#
+# The first line names a JSON Schema for editors: with VS Code's Even Better TOML (or
+# Taplo) keys are completed and explained, and a misspelt key is underlined.
 #
 # Months are written in quotes as "YYYY-MM"; text in quotes; numbers bare.
 

@@ -12,6 +12,7 @@ mod explain;
 mod explain_cli;
 mod odds;
 mod scale;
+mod schema;
 mod scoring;
 mod seek;
 mod starting;

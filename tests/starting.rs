@@ -17,6 +17,9 @@ fn init_writes_a_starter_that_checks_and_runs() {
         );
     assert!(said.contains("Wrote"), "{said}");
     let text = std::fs::read_to_string(&plan).unwrap();
+    // A comment to TOML, the schema to editors (tests/schema.rs checks the schema file).
+    assert!(text.starts_with("#:schema ./pcsim.schema.json\n"), "{text}");
+    assert!(dir.path().join("pcsim.schema.json").exists());
     assert!(text.contains("name = \"Northwind\""), "{text}");
     assert!(text.contains("start = \"2027-03\""), "{text}");
     let run: Value = serde_json::from_str(&stdout(

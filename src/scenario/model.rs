@@ -6,6 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 use toml::Spanned;
 
@@ -17,162 +18,285 @@ pub const MAX_COUNT: i64 = 10_000;
 /// any real tenant; it keeps sums over hundreds of thousands of tenants exact in 64 bits.
 pub const MAX_LEVEL: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
 
-#[derive(Debug, Clone, Deserialize)]
+/// A pcsim scenario: the partner's people, customers (tenants) and plans, projected
+/// month by month (`pcsim docs scenario`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "pcsim scenario")]
 pub struct ScenarioFile {
+    /// The scenario's name, shown in reports. Required in every file, also one that
+    /// `extends` another.
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
+    /// A line of free text, shown by `pcsim check`.
     #[serde(default)]
     pub description: Option<String>,
+    /// The first projected month, "YYYY-MM" (here or in a file this one extends).
     #[serde(default)]
     pub start: Option<Month>,
-    /// The month the partner enrolled or last renewed (PLANNING.md §1).
+    /// The month the partner enrolled or last renewed, "YYYY-MM", on or before `start`.
+    /// Leave it out if the partner does not hold the designation.
     #[serde(default)]
+    #[schemars(with = "Option<Month>")]
     pub enrolled: Option<Spanned<Month>>,
+    /// How many months to project, 1 to 120 (default 24).
     #[serde(default)]
     pub months: Option<Horizon>,
+    /// A scenario file this one builds on, relative to this file.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub extends: Option<Spanned<String>>,
+    /// A ruleset file that replaces the built-in one, relative to this file.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub rules: Option<Spanned<String>>,
+    /// A CSV file of monthly tenant facts (tenant,month,seats,active,acr[,m365,azure]),
+    /// relative to this file.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub history: Option<Spanned<String>>,
+    /// A CSV file of certifications (person,cert,passed[,expires]), relative to this file.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub people_csv: Option<Spanned<String>>,
+    /// People and the certifications they hold or will pass.
     #[serde(default)]
     pub people: Vec<PersonEntry>,
+    /// Customers, existing and planned.
     #[serde(default)]
     pub tenants: Vec<TenantEntry>,
+    /// Growth, shrinkage and association changes of tenants over time.
     #[serde(default)]
     pub changes: Vec<ChangeEntry>,
-    /// Actions the partner could take, for `seek` (PLANNING.md §4).
+    /// Actions the partner could take, each with a cost, for `pcsim seek`.
     #[serde(default)]
     pub options: Vec<OptionEntry>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// A person and their certifications.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonEntry {
+    /// The person; unique within one file.
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
+    /// The certifications this person holds or will pass.
     #[serde(default)]
     pub certs: Vec<CertEntry>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// One certification a person holds or will pass.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CertEntry {
+    /// The exam code ("SC-200") or the certification's name as the ruleset's catalog
+    /// spells it; case does not matter.
+    #[schemars(with = "String")]
     pub cert: Spanned<String>,
+    /// When it was (or will be) passed: a day "YYYY-MM-DD" or a month "YYYY-MM" (its
+    /// first day).
+    #[schemars(with = "DayOrMonth")]
     pub passed: Spanned<DayOrMonth>,
+    /// false: not renewed, so it expires 12 months after it was passed (default true).
     #[serde(default)]
+    #[schemars(with = "Option<bool>")]
     pub renew: Option<Spanned<bool>>,
+    /// The day it expires (no longer valid from that day); a bare month means it expires
+    /// during that month.
     #[serde(default)]
+    #[schemars(with = "Option<DayOrMonth>")]
     pub expires: Option<Spanned<DayOrMonth>>,
+    /// The chance it is passed, 0 to 1 (default 1), for `pcsim odds`.
     #[serde(default)]
     pub probability: Option<Probability>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// A customer, existing or planned; with `count`, a group of identical planned wins.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TenantEntry {
+    /// The tenant; unique among tenants, group members and the history's tenants.
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
+    /// The first month as a customer, "YYYY-MM"; without it, a customer from before any
+    /// history (not a recent win).
     #[serde(default)]
     pub since: Option<Month>,
+    /// The last month as a customer, "YYYY-MM" (it churns after it).
     #[serde(default)]
+    #[schemars(with = "Option<Month>")]
     pub until: Option<Spanned<Month>>,
+    /// Paid seats of its largest eligible M365 security workload (default 0).
     #[serde(default)]
     pub seats: Level,
+    /// Active paid seats, the protected users (default 0).
     #[serde(default)]
     pub active: Level,
+    /// Security Azure consumed revenue per month, USD (default 0).
     #[serde(default)]
     pub acr: Level,
+    /// The M365 association, such as "CPOR", "CSP Tier1", "DPOR" or "none" (the
+    /// ruleset's lists); without it, the side counts.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub m365: Option<Spanned<String>>,
+    /// The Azure association, such as "PAL", "CSP Tier1" or "none" (the ruleset's lists);
+    /// without it, the side counts.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub azure: Option<Spanned<String>>,
+    /// The chance this planned win happens, 0 to 1 (default 1), for `pcsim odds`.
     #[serde(default)]
     pub probability: Option<Probability>,
+    /// Makes this entry a group of identical tenants, "<name> 1" to "<name> N", 1 to
+    /// 10,000.
     #[serde(default)]
     pub count: Option<GroupCount>,
+    /// Months between the wins of a group, 0 to 120 (default 0: all at `since`); needs
+    /// `count`.
     #[serde(default)]
+    #[schemars(with = "Option<Every>")]
     pub every: Option<Spanned<Every>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// A change to a tenant's levels or association from a month on.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeEntry {
+    /// A tenant's name, a group's name (each member), or "*" (every tenant).
+    #[schemars(with = "String")]
     pub tenant: Spanned<String>,
+    /// The month the change takes effect, "YYYY-MM".
     pub month: Month,
+    /// The last month of a recurring ("/month") change, "YYYY-MM" (default: the last
+    /// projected month).
     #[serde(default)]
+    #[schemars(with = "Option<Month>")]
     pub until: Option<Spanned<Month>>,
+    /// Seats: a number sets the level; "+10" or "-10" adds once; "+5%" changes once;
+    /// "+10/month" or "+3%/month" every month through `until`.
     #[serde(default)]
+    #[schemars(with = "Option<ChangeOp>")]
     pub seats: Option<Spanned<ChangeOp>>,
+    /// Active seats: a number sets the level; "+10" or "-10" adds once; "+5%" changes
+    /// once; "+10/month" or "+3%/month" every month through `until`.
     #[serde(default)]
+    #[schemars(with = "Option<ChangeOp>")]
     pub active: Option<Spanned<ChangeOp>>,
+    /// Azure consumed revenue per month, USD: a number sets the level; "+10" or "-10"
+    /// adds once; "+5%" changes once; "+10/month" or "+3%/month" every month through
+    /// `until`.
     #[serde(default)]
+    #[schemars(with = "Option<ChangeOp>")]
     pub acr: Option<Spanned<ChangeOp>>,
+    /// The M365 association from `month` on.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub m365: Option<Spanned<String>>,
+    /// The Azure association from `month` on.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub azure: Option<Spanned<String>>,
+    /// The chance the change happens, 0 to 1 (default 1), for `pcsim odds`.
     #[serde(default)]
     pub probability: Option<Probability>,
 }
 
-/// An action the partner could take, used 0..=max times (PLANNING.md §4).
-#[derive(Debug, Clone, Deserialize)]
+/// An action the partner could take, used 0 to `max` times, for `pcsim seek`
+/// (`pcsim docs seek`). Give exactly one of `tenant`, `cert` or `change`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OptionEntry {
+    /// The option; unique.
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
+    /// The cost of one use, 0 or more, in USD or any unit.
     pub cost: Cost,
+    /// The most uses, 1 to 50 (default 1).
     #[serde(default)]
     pub max: Option<Uses>,
+    /// The month of the first use, "YYYY-MM" (default `start`).
     #[serde(default)]
+    #[schemars(with = "Option<Month>")]
     pub month: Option<Spanned<Month>>,
+    /// Months between uses, 0 to 120 (default 0: all uses in `month`).
     #[serde(default)]
     pub every: Option<Every>,
+    /// The chance each use comes off, 0 to 1 (default 1).
     #[serde(default)]
     pub probability: Option<Probability>,
+    /// Each use wins a tenant "<name> k" with these levels and associations.
     #[serde(default)]
+    #[schemars(with = "Option<OptionTenant>")]
     pub tenant: Option<Spanned<OptionTenant>>,
+    /// Each use is the next person passing this certification (code or name).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub cert: Option<Spanned<String>>,
+    /// With `cert`: who passes it, in order (a new name is a new person); without it,
+    /// new people "<name> 1", "<name> 2", ...
     #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
     pub people: Option<Spanned<Vec<String>>>,
+    /// Each use applies this change once more, in that month.
     #[serde(default)]
+    #[schemars(with = "Option<OptionChange>")]
     pub change: Option<Spanned<OptionChange>>,
 }
 
 /// The tenant each use of a tenant option wins: a `[[tenants]]` entry without its name,
 /// month, group or probability, which the option gives.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OptionTenant {
+    /// Paid seats of its largest eligible M365 security workload (default 0).
     #[serde(default)]
     pub seats: Level,
+    /// Active paid seats, the protected users (default 0).
     #[serde(default)]
     pub active: Level,
+    /// Security Azure consumed revenue per month, USD (default 0).
     #[serde(default)]
     pub acr: Level,
+    /// The M365 association; without it, the side counts.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub m365: Option<Spanned<String>>,
+    /// The Azure association; without it, the side counts.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub azure: Option<Spanned<String>>,
 }
 
 /// The change each use of a change option applies: a `[[changes]]` entry without its
 /// month or probability, which the option gives.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OptionChange {
+    /// A tenant's or a group's name (not "*").
+    #[schemars(with = "String")]
     pub tenant: Spanned<String>,
+    /// Seats: a number sets the level; "+10" or "-10" adds; "+5%" changes by a share.
     #[serde(default)]
+    #[schemars(with = "Option<ChangeOp>")]
     pub seats: Option<Spanned<ChangeOp>>,
+    /// Active seats: a number sets the level; "+10" or "-10" adds; "+5%" changes by a
+    /// share.
     #[serde(default)]
+    #[schemars(with = "Option<ChangeOp>")]
     pub active: Option<Spanned<ChangeOp>>,
+    /// Azure consumed revenue per month, USD: a number sets the level; "+10" or "-10"
+    /// adds; "+5%" changes by a share.
     #[serde(default)]
+    #[schemars(with = "Option<ChangeOp>")]
     pub acr: Option<Spanned<ChangeOp>>,
+    /// The M365 association from that use on.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub m365: Option<Spanned<String>>,
+    /// The Azure association from that use on.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub azure: Option<Spanned<String>>,
 }
 
