@@ -247,7 +247,7 @@ pub struct ScoringStep {
 #[serde(deny_unknown_fields)]
 pub struct UsageMetric {
     pub max_points: NonNegative,
-    pub azure_usd_per_point: Positive,
+    pub azure_usd_per_point: AtLeastACent,
     pub m365_users_per_point: Count,
 }
 
@@ -291,18 +291,19 @@ impl TryFrom<Decimal> for NonNegative {
     }
 }
 
-/// A decimal above zero.
+/// An amount of USD of at least one cent: ACR is counted in cents, and a smaller step
+/// would give more points than Decimal can hold (a division that overflowed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "Decimal")]
-pub struct Positive(pub Decimal);
+pub struct AtLeastACent(pub Decimal);
 
-impl TryFrom<Decimal> for Positive {
+impl TryFrom<Decimal> for AtLeastACent {
     type Error = String;
-    fn try_from(v: Decimal) -> Result<Positive, String> {
-        if v > Decimal::ZERO {
-            Ok(Positive(v))
+    fn try_from(v: Decimal) -> Result<AtLeastACent, String> {
+        if v >= Decimal::new(1, 2) {
+            Ok(AtLeastACent(v))
         } else {
-            Err(format!("must be above zero, not {v}"))
+            Err(format!("must be at least 0.01 (one cent), not {v}"))
         }
     }
 }

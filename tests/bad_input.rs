@@ -1238,6 +1238,20 @@ fn ruleset_with_units_for_max_zero() {
     );
 }
 
+/// Found by the fuzz test: a step below a cent made the usage points overflow Decimal
+/// (a panic, "Division overflowed") instead of an error.
+#[test]
+fn ruleset_with_usd_per_point_below_a_cent() {
+    bad_rules(
+        &broken_rules(
+            "azure_usd_per_point = 750",
+            "azure_usd_per_point = 0.0000000000000000000000000001",
+        ),
+        "my-rules.toml:45:57: ",
+        &["must be at least 0.01 (one cent), not 0.0000000000000000000000000001"],
+    );
+}
+
 #[test]
 fn ruleset_band_with_above_and_at_least() {
     bad_rules(
