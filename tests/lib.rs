@@ -9,6 +9,7 @@ mod designation;
 mod excel;
 mod explain;
 mod explain_cli;
+mod fuzz;
 mod odds;
 mod scale;
 mod scoring;
