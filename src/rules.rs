@@ -38,8 +38,22 @@ pub struct Ruleset {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Windows {
-    pub enrol_months: Count,
-    pub renew_months: Count,
+    pub enrol_months: WindowMonths,
+    pub renew_months: WindowMonths,
+}
+
+/// The length of an enrolment or renewal window: 1 to 12 months (the designation renews
+/// yearly). The simulator scores that many months before `start`, so a huge window was
+/// a huge allocation, not an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "i64")]
+pub struct WindowMonths(pub u32);
+
+impl TryFrom<i64> for WindowMonths {
+    type Error = String;
+    fn try_from(v: i64) -> Result<WindowMonths, String> {
+        whole_in(v, 1..=12, "of months from 1 to 12").map(WindowMonths)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -267,12 +281,16 @@ pub struct Count(pub u32);
 impl TryFrom<i64> for Count {
     type Error = String;
     fn try_from(v: i64) -> Result<Count, String> {
-        u32::try_from(v)
-            .ok()
-            .filter(|&v| v >= 1)
-            .map(Count)
-            .ok_or_else(|| format!("must be a whole number of at least 1, not {v}"))
+        whole_in(v, 1..=u32::MAX, "of at least 1").map(Count)
     }
+}
+
+/// `v` when it is a whole number in `range`, else a message ending in `words`.
+fn whole_in(v: i64, range: std::ops::RangeInclusive<u32>, words: &str) -> Result<u32, String> {
+    u32::try_from(v)
+        .ok()
+        .filter(|v| range.contains(v))
+        .ok_or_else(|| format!("must be a whole number {words}, not {v}"))
 }
 
 /// A decimal that is zero or more.
