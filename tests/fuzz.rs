@@ -407,6 +407,10 @@ fn write_case(
 /// Loads (and simulates) the case's scenario; `Err` says what broke the property.
 fn check(case: &Case, dir: &Path, files: &[(&'static str, String)]) -> Result<(), String> {
     let (mutated, entry) = write_case(case, dir, files);
+    if std::env::var_os("PCSIM_FUZZ_TRACE").is_some() {
+        // An abort (a failed allocation) is past catch_unwind: the last case printed is it.
+        eprintln!("case {case:?}");
+    }
     let entry = dir.join(entry);
     let rules = dir.join(files[RULES].0);
     let rules_override =
