@@ -520,8 +520,9 @@ fn no_panic_on_mutated_inputs() {
     fuzz(300, 13);
 }
 
-/// The long run: `PCSIM_FUZZ_CASES` cases (100,000 unless given) on each of two threads
-/// with their own seeds, in release mode.
+/// The long run: `PCSIM_FUZZ_CASES` cases (100,000 unless given), shared by two threads
+/// with their own seeds (`PCSIM_FUZZ_SEED` and the next; 1000 unless given), in release
+/// mode.
 #[test]
 #[ignore = "long: run with --release -- --ignored"]
 fn no_panic_on_mutated_inputs_long() {
@@ -529,11 +530,16 @@ fn no_panic_on_mutated_inputs_long() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
+    // Other seeds give other cases (the default is the run documented).
+    let seed: u64 = std::env::var("PCSIM_FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
     let threads: u32 = 2;
     std::thread::scope(|s| {
         for t in 0..threads {
             let share = cases / threads + u32::from(t < cases % threads);
-            s.spawn(move || fuzz(share, 1000 + u64::from(t)));
+            s.spawn(move || fuzz(share, seed + u64::from(t)));
         }
     });
     eprintln!("{cases} cases ran clean");
