@@ -26,7 +26,8 @@ use pcsim::error::Error;
 use pcsim::odds::{Sampling, odds};
 use pcsim::rules::{BUILT_IN_LABEL, Ruleset};
 use pcsim::scenario::Scenario;
-use pcsim::simulate::simulate;
+use pcsim::seek::{Goal, Target, seek};
+use pcsim::simulate::{Bases, simulate};
 
 use crate::support::repo_file;
 
@@ -404,7 +405,8 @@ fn write_case(
     (mutated, files[entry].0)
 }
 
-/// Loads (and simulates) the case's scenario; `Err` says what broke the property.
+/// Loads (and simulates) the case's scenario, and in some cases weighs its odds or seeks
+/// the cheapest options for its renewal; `Err` says what broke the property.
 fn check(case: &Case, dir: &Path, files: &[(&'static str, String)]) -> Result<(), String> {
     let (mutated, entry) = write_case(case, dir, files);
     if std::env::var_os("PCSIM_FUZZ_TRACE").is_some() {
@@ -445,6 +447,25 @@ fn check(case: &Case, dir: &Path, files: &[(&'static str, String)]) -> Result<()
                 always: case.odds.is_multiple_of(2),
             };
             clean(odds(&scenario, sampling), files)?;
+        }
+        if !scenario.options.is_empty()
+            && case.odds >= 128
+            && let Some(goal) = clean(Goal::renewal(&scenario, None), files)?
+        {
+            let target = Target {
+                goal,
+                path: None,
+                start: scenario.start,
+            };
+            let sampling = Sampling {
+                draws: 20,
+                seed: 0,
+                always: true,
+            };
+            clean(
+                seek(&scenario, &target, None, sampling, &Bases::default(), 500),
+                files,
+            )?;
         }
         Ok(())
     }));
