@@ -54,11 +54,25 @@ pub struct Ruleset {
 #[serde(deny_unknown_fields)]
 pub struct Windows {
     /// The partner may enrol in month m when it qualified in any of the `enrol_months`
-    /// months ending with m (6: m and the five before it).
-    pub enrol_months: Count,
+    /// months ending with m (6: m and the five before it); 1 to 12.
+    pub enrol_months: WindowMonths,
     /// At each anniversary the designation renews when the partner qualified in any of
-    /// the `renew_months` months ending with the anniversary month.
-    pub renew_months: Count,
+    /// the `renew_months` months ending with the anniversary month; 1 to 12.
+    pub renew_months: WindowMonths,
+}
+
+/// The length of an enrolment or renewal window: 1 to 12 months (the designation renews
+/// yearly). The simulator scores that many months before `start`, so a huge window was
+/// a huge allocation, not an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "i64")]
+pub struct WindowMonths(pub u32);
+
+impl TryFrom<i64> for WindowMonths {
+    type Error = String;
+    fn try_from(v: i64) -> Result<WindowMonths, String> {
+        whole_in(v, 1..=12, "of months from 1 to 12").map(WindowMonths)
+    }
 }
 
 /// Association types a customer may have with the partner, per side. A scenario's value
@@ -329,8 +343,8 @@ pub struct ScoringStep {
 pub struct UsageMetric {
     /// Cap on Azure points plus M365 points.
     pub max_points: NonNegative,
-    /// One point per full step of this many USD of Azure growth.
-    pub azure_usd_per_point: Positive,
+    /// One point per full step of this many USD of Azure growth (at least 0.01).
+    pub azure_usd_per_point: AtLeastACent,
     /// One point per full step of this many users of M365 growth.
     pub m365_users_per_point: Count,
 }
@@ -355,12 +369,16 @@ pub struct Count(pub u32);
 impl TryFrom<i64> for Count {
     type Error = String;
     fn try_from(v: i64) -> Result<Count, String> {
-        u32::try_from(v)
-            .ok()
-            .filter(|&v| v >= 1)
-            .map(Count)
-            .ok_or_else(|| format!("must be a whole number of at least 1, not {v}"))
+        whole_in(v, 1..=u32::MAX, "of at least 1").map(Count)
     }
+}
+
+/// `v` when it is a whole number in `range`, else a message ending in `words`.
+fn whole_in(v: i64, range: std::ops::RangeInclusive<u32>, words: &str) -> Result<u32, String> {
+    u32::try_from(v)
+        .ok()
+        .filter(|v| range.contains(v))
+        .ok_or_else(|| format!("must be a whole number {words}, not {v}"))
 }
 
 /// A decimal that is zero or more.
@@ -379,18 +397,19 @@ impl TryFrom<Decimal> for NonNegative {
     }
 }
 
-/// A decimal above zero.
+/// An amount of USD of at least one cent: ACR is counted in cents, and a smaller step
+/// would give more points than Decimal can hold (a division that overflowed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "Decimal")]
-pub struct Positive(pub Decimal);
+pub struct AtLeastACent(pub Decimal);
 
-impl TryFrom<Decimal> for Positive {
+impl TryFrom<Decimal> for AtLeastACent {
     type Error = String;
-    fn try_from(v: Decimal) -> Result<Positive, String> {
-        if v > Decimal::ZERO {
-            Ok(Positive(v))
+    fn try_from(v: Decimal) -> Result<AtLeastACent, String> {
+        if v >= Decimal::new(1, 2) {
+            Ok(AtLeastACent(v))
         } else {
-            Err(format!("must be above zero, not {v}"))
+            Err(format!("must be at least 0.01 (one cent), not {v}"))
         }
     }
 }

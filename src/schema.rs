@@ -15,7 +15,7 @@ use schemars::transform::transform_subschemas;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
 use crate::month::{DayOrMonth, Month};
-use crate::rules::{Band, Count, NonNegative, Positive, Ruleset, Share};
+use crate::rules::{AtLeastACent, Band, Count, NonNegative, Ruleset, Share, WindowMonths};
 use crate::scenario::model::{
     ChangeOp, Cost, Every, GroupCount, Horizon, Level, MAX_COUNT, MAX_MONTHS, MAX_USES,
     Probability, ScenarioFile, Uses,
@@ -150,9 +150,10 @@ ranged! {
     GroupCount: "integer", 1, MAX_COUNT;
     Every: "integer", 0, MAX_MONTHS;
     Count: "integer", 1, u32::MAX;
+    WindowMonths: "integer", 1, 12;
 }
 scalar!(NonNegative, { "type": "number", "minimum": 0 });
-scalar!(Positive, { "type": "number", "exclusiveMinimum": 0 });
+scalar!(AtLeastACent, { "type": "number", "minimum": 0.01 });
 scalar!(Band, {
     "type": "object",
     "description": "A range of a tenant fact: one or two of `above`, `at_least` (the lower end) and `below`, `at_most` (the upper end).",

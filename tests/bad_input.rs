@@ -1238,6 +1238,32 @@ fn ruleset_with_units_for_max_zero() {
     );
 }
 
+/// Found by the fuzz test: `enrol_months = 1000000001` made the simulator allocate facts
+/// for a billion months before `start` (an abort: "memory allocation of 28000001652 bytes
+/// failed") instead of an error.
+#[test]
+fn ruleset_with_a_window_longer_than_a_year() {
+    bad_rules(
+        &broken_rules("enrol_months = 6", "enrol_months = 1000000001"),
+        "my-rules.toml:7:16: ",
+        &["must be a whole number of months from 1 to 12, not 1000000001"],
+    );
+}
+
+/// Found by the fuzz test: a step below a cent made the usage points overflow Decimal
+/// (a panic, "Division overflowed") instead of an error.
+#[test]
+fn ruleset_with_usd_per_point_below_a_cent() {
+    bad_rules(
+        &broken_rules(
+            "azure_usd_per_point = 750",
+            "azure_usd_per_point = 0.0000000000000000000000000001",
+        ),
+        "my-rules.toml:45:57: ",
+        &["must be at least 0.01 (one cent), not 0.0000000000000000000000000001"],
+    );
+}
+
 #[test]
 fn ruleset_band_with_above_and_at_least() {
     bad_rules(

@@ -10,6 +10,7 @@ mod excel;
 mod excel_in;
 mod explain;
 mod explain_cli;
+mod fuzz;
 mod odds;
 mod scale;
 mod schema;
