@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde_json::Value;
 
-use crate::support::{certified_team, folder, pcsim, project, stdout};
+use crate::support::{certified_team, failure, folder, pcsim, project, stdout};
 
 /// The partner with `wins` (TOML `[[tenants]]` entries) and `dev` (Dev's certification
 /// entry's extra keys), over `months` months from W, with `extra` top-level lines.
@@ -659,15 +659,7 @@ fn impossible_requests_are_refused_with_a_plain_message() {
         ));
     }
     let dir = folder(&[("plan.toml", &toml)]);
-    let out = pcsim()
-        .arg("odds")
-        .arg(dir.path().join("plan.toml"))
-        .assert()
-        .code(1)
-        .get_output()
-        .stderr
-        .clone();
-    let message = String::from_utf8(out).unwrap();
+    let message = failure(pcsim().arg("odds").arg(dir.path().join("plan.toml")));
     assert!(
         message.contains(
             "plan.toml: 14 planned events with a probability between 0 and 1 touch tenant \"Eve\""
@@ -757,15 +749,7 @@ fn a_level_limit_reached_only_when_a_change_does_not_happen_names_that_outcome()
     let dir = folder(&[("plan.toml", toml)]);
     let plan = dir.path().join("plan.toml");
     pcsim().arg("run").arg(&plan).assert().success();
-    let out = pcsim()
-        .arg("odds")
-        .arg(&plan)
-        .assert()
-        .code(1)
-        .get_output()
-        .stderr
-        .clone();
-    let message = String::from_utf8(out).unwrap();
+    let message = failure(pcsim().arg("odds").arg(&plan));
     assert!(
         message.contains("in the outcomes without change to Eve from 2027-01: ")
             && message.contains("plan.toml:")

@@ -333,15 +333,7 @@ fn bad_options_are_refused_with_their_position() {
     ];
     for (options, expected) in cases {
         let dir = folder(&[("plan.toml", &one_short(options))]);
-        let out = pcsim()
-            .arg("check")
-            .arg(dir.path().join("plan.toml"))
-            .assert()
-            .code(1)
-            .get_output()
-            .stderr
-            .clone();
-        let message = String::from_utf8(out).unwrap();
+        let message = failure(pcsim().arg("check").arg(dir.path().join("plan.toml")));
         assert!(message.contains(expected), "{expected}: {message}");
         assert!(message.contains("plan.toml:"), "{message}");
     }

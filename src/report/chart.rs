@@ -449,13 +449,11 @@ fn place_labels<DB: DrawingBackend>(
         let near_count = near.len();
         // A far label's leader line must keep off the lines too.
         let marker = 12.0 * s.0;
-        let Some((i, rect)) = near.into_iter().chain(far).enumerate().find(|(i, r)| {
-            placer.free(r)
-                && (*i < near_count || placer.clear_path(label.at, leader_end(label.at, r), marker))
+        let Some((i, rect)) = placer.place(near.into_iter().chain(far), |placer, i, r| {
+            i < near_count || placer.clear_path(label.at, leader_end(label.at, r), marker)
         }) else {
             continue;
         };
-        placer.take(rect);
         placed.push(Placed {
             label,
             rect,

@@ -155,10 +155,18 @@ impl Placer {
                 .any(|r| r.crossed_by(start, b))
     }
 
-    /// The first free candidate, taken.
-    pub fn place(&mut self, candidates: impl IntoIterator<Item = Rect>) -> Option<Rect> {
-        let found = candidates.into_iter().find(|r| self.free(r))?;
-        self.take(found);
+    /// The first free candidate that also passes `also` (given the placer, its index
+    /// and itself), taken; with its index.
+    pub fn place(
+        &mut self,
+        candidates: impl IntoIterator<Item = Rect>,
+        also: impl Fn(&Placer, usize, &Rect) -> bool,
+    ) -> Option<(usize, Rect)> {
+        let found = candidates
+            .into_iter()
+            .enumerate()
+            .find(|(i, r)| self.free(r) && also(self, *i, r))?;
+        self.take(found.1);
         Some(found)
     }
 }
@@ -320,13 +328,16 @@ mod tests {
         p.line(vec![(0.0, 50.0), (100.0, 50.0)]);
         p.take(Rect::new(60.0, 20.0, 20.0, 10.0));
         // Across the line, over the box, out of bounds, then free.
-        let got = p.place([
-            Rect::new(10.0, 45.0, 20.0, 10.0),
-            Rect::new(65.0, 15.0, 20.0, 10.0),
-            Rect::new(90.0, 10.0, 20.0, 10.0),
-            Rect::new(10.0, 60.0, 20.0, 10.0),
-        ]);
-        assert_eq!(got, Some(Rect::new(10.0, 60.0, 20.0, 10.0)));
+        let got = p.place(
+            [
+                Rect::new(10.0, 45.0, 20.0, 10.0),
+                Rect::new(65.0, 15.0, 20.0, 10.0),
+                Rect::new(90.0, 10.0, 20.0, 10.0),
+                Rect::new(10.0, 60.0, 20.0, 10.0),
+            ],
+            |_, _, _| true,
+        );
+        assert_eq!(got, Some((3, Rect::new(10.0, 60.0, 20.0, 10.0))));
         // Now taken.
         assert!(!p.free(&Rect::new(15.0, 65.0, 5.0, 5.0)));
     }

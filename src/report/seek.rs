@@ -532,7 +532,7 @@ pub fn options_toml(scenario: &Scenario, menu: &[Suggestion], extends: &str) -> 
     let _ = writeln!(out, "extends = {}", quoted(extends));
     for Suggestion { option: o, why } in menu {
         let _ = writeln!(out);
-        for line in wrap(why, 86) {
+        for line in super::layout::wrap(why, 86.0, usize::MAX, &|t| t.chars().count() as f64) {
             let _ = writeln!(out, "# {line}");
         }
         let _ = writeln!(out, "[[options]]\nname = {}", quoted(&o.name));
@@ -601,21 +601,4 @@ fn ending(
 
 fn quoted(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
-}
-
-/// `text` in lines of at most `width` characters, broken at spaces.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = vec![String::new()];
-    for word in text.split(' ') {
-        let line = lines.last_mut().expect("one line at least");
-        if !line.is_empty() && line.len() + 1 + word.len() > width {
-            lines.push(word.to_string());
-        } else {
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-    }
-    lines
 }
