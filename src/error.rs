@@ -198,7 +198,11 @@ fn slip(raw: &str, written: &str, text: &str) -> Option<String> {
     }
     let month_like = |w: &str| {
         let b = w.as_bytes();
-        (w.len() == 7 || w.len() == 10) && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
+        // ASCII throughout, so that the month's first seven bytes are seven characters.
+        (w.len() == 7 || w.len() == 10)
+            && w.is_ascii()
+            && b[..4].iter().all(u8::is_ascii_digit)
+            && b[4] == b'-'
     };
     if month_like(written) && (raw.contains("date") || raw.contains("expected")) {
         return Some(if written.len() == 7 {

@@ -1782,3 +1782,13 @@ fn a_ruleset_no_path_can_qualify_under_is_refused_and_one_path_short_warns() {
         &["the SMB path earns at most 69 points, below the qualifying total of 70"],
     );
 }
+
+#[test]
+fn an_unquoted_date_with_a_letter_beyond_ascii_is_an_error_not_a_panic() {
+    // The slip wording reads the month's first seven bytes: they must be characters.
+    bad_scenario(
+        "name = \"Plan\"\nstart = 2027-1é34\n",
+        "plan.toml:2:9: ",
+        &["expected"],
+    );
+}
