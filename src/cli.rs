@@ -339,6 +339,41 @@ pub enum Command {
         #[arg(long, default_value = "My plan")]
         name: String,
     },
+    /// Turn Partner Center downloads into history.csv and people.csv for a scenario
+    #[command(
+        after_help = "Each flag may be repeated (one file per month, for example). CSV or tab-separated; \
+                      columns are found by name. What counts comes from the ruleset's [usage] lists. \
+                      See `pcsim docs import`."
+    )]
+    Import {
+        /// An Azure usage download (Month, CustomerTenantId, ServiceName, PartnerAttributionType, ACR)
+        #[arg(long, value_name = "FILE")]
+        azure: Vec<PathBuf>,
+        /// A Microsoft 365 (or EMS) usage download (Month, CustomerTenantId, WorkloadName,
+        /// PaidAvailableUnits, MonthlyActiveUsers, PartnerAttributionType)
+        #[arg(long, value_name = "FILE")]
+        m365: Vec<PathBuf>,
+        /// A training download (names or Email, TrainingTitle, TrainingCompletionDate, ExpirationDate)
+        #[arg(long, value_name = "FILE")]
+        training: Vec<PathBuf>,
+        /// The folder to write history.csv and people.csv into (made if missing)
+        #[arg(long, short = 'o', value_name = "DIR")]
+        out: PathBuf,
+        /// A ruleset whose [usage] lists and catalog to use instead of the built-in one
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+        /// The day certifications are judged on: one that expired before it lapsed, one
+        /// valid on it is assumed renewed (default: today)
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = day)]
+        as_of: Option<chrono::NaiveDate>,
+        /// The order of slash dates such as 03/04/2026 in training files, when no date in
+        /// the file settles it
+        #[arg(long, value_enum)]
+        dates: Option<crate::import::DateOrder>,
+        /// How to print the summary
+        #[arg(long, value_enum, default_value_t = SummaryFormat::Table)]
+        format: SummaryFormat,
+    },
     /// Print a format reference built into pcsim (without a topic: the list)
     Docs {
         /// scenario, rules, scoring, output, odds or seek
@@ -354,6 +389,19 @@ pub enum Command {
         #[arg(value_enum)]
         kind: crate::schema::Kind,
     },
+}
+
+/// How `import` prints its summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SummaryFormat {
+    Table,
+    Json,
+}
+
+/// `--as-of`: a day, `YYYY-MM-DD`.
+fn day(text: &str) -> std::result::Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a day: write YYYY-MM-DD, as in 2026-11-30"))
 }
 
 /// A path named on the command line.
@@ -411,6 +459,58 @@ fn init(
         file.display(),
         file.display()
     ))
+}
+
+/// `pcsim import`: reads the downloads, writes history.csv and people.csv into `out`
+/// (each atomically), and returns the summary.
+fn import(
+    request: &crate::import::Request,
+    out: &std::path::Path,
+    rules: Option<&std::path::Path>,
+    format: SummaryFormat,
+) -> Result<String> {
+    let rules = match rules {
+        Some(path) => Ruleset::load(path)?,
+        None => Ruleset::built_in(),
+    };
+    let reading = Arc::new(ReadProgress::default());
+    let progress = Progress::start("Importing".into(), reading.clone());
+    let imported = crate::import::import(request, &rules, &reading)?;
+    drop(progress);
+    if out.is_file() {
+        return Err(Error::Write {
+            path: out.to_path_buf(),
+            reason: "it is a file; --out names a folder".into(),
+        });
+    }
+    std::fs::create_dir_all(out).map_err(|e| Error::Write {
+        path: out.to_path_buf(),
+        reason: crate::error::describe_io(&e),
+    })?;
+    let inputs: Vec<PathBuf> = request
+        .azure
+        .iter()
+        .chain(&request.m365)
+        .chain(&request.training)
+        .cloned()
+        .collect();
+    let mut written = Vec::new();
+    for (name, text) in [
+        ("history.csv", &imported.history),
+        ("people.csv", &imported.people),
+    ] {
+        if let Some(text) = text {
+            let path = out.join(name);
+            // Excel reads a CSV as UTF-8 only when it starts with a byte-order mark.
+            let bytes = ["\u{FEFF}".as_bytes(), text.as_bytes()].concat();
+            write_atomic(&path, &bytes, &inputs)?;
+            written.push(path);
+        }
+    }
+    Ok(match format {
+        SummaryFormat::Table => crate::report::import::render(&imported.summary, &written),
+        SummaryFormat::Json => crate::report::import::json(&imported.summary, &written),
+    })
 }
 
 /// Draws `drawing` into `file` (atomically), as PNG or SVG by its extension.
@@ -882,6 +982,25 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             start,
             name,
         } => init(&file, path, history.as_deref(), start, &name)?,
+        Command::Import {
+            azure,
+            m365,
+            training,
+            out,
+            rules,
+            as_of,
+            dates,
+            format,
+        } => {
+            let request = crate::import::Request {
+                azure,
+                m365,
+                training,
+                as_of: as_of.unwrap_or_else(crate::starter::today),
+                dates,
+            };
+            import(&request, &out, rules.as_deref(), format)?
+        }
         Command::Docs { topic: None } => crate::starter::topics(),
         Command::Docs { topic: Some(t) } => {
             crate::starter::topic(&t).map_err(Error::Input)?.to_string()

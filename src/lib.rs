@@ -14,6 +14,7 @@ pub mod destination;
 pub mod error;
 pub mod explain;
 pub mod facts;
+pub mod import;
 pub mod money;
 pub mod month;
 pub mod odds;

@@ -44,6 +44,10 @@ pub struct Ruleset {
     pub certifications: Vec<Certification>,
     /// The Enterprise and the SMB path, each scored with its own numbers.
     pub paths: Paths,
+    /// What counts as Security usage when `pcsim import` reads Partner Center's downloads
+    /// (optional: the built-in lists when left out).
+    #[serde(default = "Usage::built_in")]
+    pub usage: Usage,
     /// Where the ruleset came from: "built-in" or a file path. Not part of the file.
     #[serde(skip)]
     pub origin: String,
@@ -108,19 +112,35 @@ impl Associations {
     /// The catalog spelling of an association and whether it counts; matching ignores case
     /// and spaces ("csp tier1", "CSP Tier 1").
     pub fn lookup(&self, side: Side, text: &str) -> Option<(String, bool)> {
-        // Compared without allocating: a big history looks up an association per tenant.
-        fn loose(s: &str) -> impl Iterator<Item = char> + '_ {
-            s.chars()
-                .filter(|c| !matches!(c, ' ' | '-' | '_'))
-                .map(|c| c.to_ascii_lowercase())
-        }
         let (counting, other) = self.lists(side);
         counting
             .iter()
             .map(|a| (a, true))
             .chain(other.iter().map(|a| (a, false)))
-            .find(|(a, _)| loose(a).eq(loose(text)))
+            .find(|(a, _)| loosely_equal(a, text))
             .map(|(a, counts)| (a.clone(), counts))
+    }
+
+    /// The side's associations in order: the counting ones, then the others.
+    pub fn names(&self, side: Side) -> impl Iterator<Item = &str> {
+        let (counting, other) = self.lists(side);
+        counting.iter().chain(other).map(String::as_str)
+    }
+
+    /// How many of the side's associations count (they come first in [`Self::names`]).
+    pub fn counting(&self, side: Side) -> usize {
+        self.lists(side).0.len()
+    }
+
+    /// Every association name of both sides, each once.
+    pub fn all_names(&self) -> Vec<&str> {
+        let mut all: Vec<&str> = Vec::new();
+        for name in self.names(Side::M365).chain(self.names(Side::Azure)) {
+            if !all.contains(&name) {
+                all.push(name);
+            }
+        }
+        all
     }
 
     pub fn known(&self, side: Side) -> String {
@@ -131,6 +151,75 @@ impl Associations {
             .map(String::as_str)
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+/// Whether two names are the same ignoring case, spaces, hyphens and underscores
+/// ("CSP Tier 1" and "csp-tier1"). Compared without allocating: a big history looks up an
+/// association per tenant.
+pub fn loosely_equal(a: &str, b: &str) -> bool {
+    fn loose(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '_'))
+            .flat_map(char::to_lowercase)
+    }
+    loose(a).eq(loose(b))
+}
+
+/// A name as [`loosely_equal`] compares it, for use as a key.
+pub fn loose_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '_'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// What counts as Security usage in Partner Center's downloads (`pcsim import`). Names
+/// match ignoring case, spaces, hyphens and underscores.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Usage {
+    /// Azure offers whose consumption never counts (read when a download has an offer
+    /// column).
+    pub excluded_azure_offers: Vec<String>,
+    /// Attribution types as downloads write them, each with the association it is (a name
+    /// from `[associations]`). A type that is neither here nor there does not count.
+    #[schemars(with = "std::collections::BTreeMap<String, String>")]
+    pub attribution_aliases: std::collections::BTreeMap<String, Spanned<String>>,
+    /// Azure services whose consumed revenue counts.
+    pub azure_services: Vec<Eligible>,
+    /// Microsoft 365 workloads whose paid units and active users count.
+    pub m365_workloads: Vec<Eligible>,
+}
+
+/// An eligible Azure service or Microsoft 365 workload.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Eligible {
+    /// Its current name.
+    pub name: String,
+    /// Older names that downloads still carry (optional).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+impl Eligible {
+    /// The name and its aliases.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+}
+
+impl Usage {
+    /// The built-in lists: those of a ruleset file that leaves `[usage]` out.
+    pub fn built_in() -> Usage {
+        Ruleset::built_in().usage
+    }
+
+    /// The index in `list` of the entry that `text` names, if any.
+    pub fn find(list: &[Eligible], text: &str) -> Option<usize> {
+        list.iter()
+            .position(|e| e.names().any(|n| loosely_equal(n, text)))
     }
 }
 
@@ -145,6 +234,11 @@ pub struct Certification {
     /// The certification's name.
     #[schemars(with = "String")]
     pub name: Spanned<String>,
+    /// Other titles it goes by, such as its exam's title (optional); `pcsim import`
+    /// matches training titles against them, and scenarios may name it by them.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub aliases: Vec<Spanned<String>>,
     /// Its step, a whole number from 1; each path says which steps are required and
     /// which earns points.
     #[schemars(with = "u32", range(min = 1))]
@@ -623,7 +717,7 @@ impl Ruleset {
         }
         let mut seen: Vec<String> = Vec::new();
         for c in &self.certifications {
-            for key in c.code.iter().chain([&c.name]) {
+            for key in c.code.iter().chain([&c.name]).chain(&c.aliases) {
                 let k = key.get_ref().to_ascii_lowercase();
                 if seen.contains(&k) {
                     return Err(source.at(
@@ -639,6 +733,23 @@ impl Ruleset {
                 return Err(source.at(
                     r.span(),
                     format!("`{}` is not in the certification catalog", r.get_ref()),
+                ));
+            }
+        }
+        for (alias, association) in &self.usage.attribution_aliases {
+            let known = [Side::M365, Side::Azure].iter().any(|&side| {
+                self.associations
+                    .lookup(side, association.get_ref())
+                    .is_some()
+            });
+            if !known {
+                return Err(source.at(
+                    association.span(),
+                    format!(
+                        "attribution type `{alias}` is given as `{}`, which is not an association; use one of: {}",
+                        association.get_ref(),
+                        self.associations.all_names().join(", ")
+                    ),
                 ));
             }
         }
@@ -694,6 +805,9 @@ impl Ruleset {
         self.certifications.iter().position(|c| {
             c.code().is_some_and(|code| code.eq_ignore_ascii_case(t))
                 || c.name().eq_ignore_ascii_case(t)
+                || c.aliases
+                    .iter()
+                    .any(|a| a.get_ref().eq_ignore_ascii_case(t))
         })
     }
 

@@ -80,12 +80,16 @@ const CUSTOMERS: &str =
 
 /// The month after the one the clock is in: a plan starts from next month.
 pub fn next_month() -> Month {
+    Month::of_date(today()) + 1
+}
+
+/// Today's date (UTC), from the system clock.
+pub fn today() -> chrono::NaiveDate {
     let days = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() / 86_400);
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a real day");
-    let today = epoch + chrono::Days::new(days);
-    Month::of_date(today) + 1
+    epoch + chrono::Days::new(days)
 }
 
 /// The schema file `pcsim init` writes beside the scenario, which the scenario's first

@@ -6,6 +6,7 @@ mod check;
 pub mod compare;
 mod csv;
 pub mod explain;
+pub mod import;
 pub mod json;
 pub mod layout;
 pub mod odds;

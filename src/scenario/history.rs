@@ -139,7 +139,7 @@ pub struct ReadProgress {
 }
 
 impl ReadProgress {
-    fn add(&self, bytes: usize) {
+    pub(crate) fn add(&self, bytes: usize) {
         self.bytes
             .fetch_add(bytes as u64, std::sync::atomic::Ordering::Relaxed);
     }
@@ -148,13 +148,13 @@ impl ReadProgress {
 /// A file's bytes, mapped into memory when it can be: the parse then reads the page
 /// cache directly, with no copy into fresh memory (at 100,000 tenants the copy alone took
 /// a sixth of the run).
-enum FileBytes {
+pub(crate) enum FileBytes {
     Mapped(memmap2::Mmap),
     Read(Vec<u8>),
 }
 
 impl FileBytes {
-    fn open(path: &Path) -> std::io::Result<FileBytes> {
+    pub(crate) fn open(path: &Path) -> std::io::Result<FileBytes> {
         let file = std::fs::File::open(path)?;
         let meta = file.metadata()?;
         if meta.is_file() && meta.len() > 0 {

@@ -1,0 +1,168 @@
+//! One downloaded file: its separator, its header, and its rows read on every core.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result, csv_error, describe_io};
+use crate::scenario::history::{FileBytes, ReadProgress};
+use crate::scenario::import::{delimiter_of, line_of};
+
+pub struct Download {
+    pub path: PathBuf,
+    bytes: FileBytes,
+    /// `,`, `;` or a tab, from the header line.
+    pub delimiter: u8,
+    pub header: Vec<String>,
+    body_start: usize,
+}
+
+impl Download {
+    pub fn open(path: &Path, what: &str) -> Result<Download> {
+        let bytes = FileBytes::open(path).map_err(|e| {
+            Error::Input(format!(
+                "cannot read {what} {}: {}",
+                path.display(),
+                describe_io(&e)
+            ))
+        })?;
+        // Excel's "CSV UTF-8" starts with a byte-order mark; the header must not keep it.
+        let start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            3
+        } else {
+            0
+        };
+        let delimiter = delimiter_of(&bytes[start..]);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .delimiter(delimiter)
+            .from_reader(&bytes[start..]);
+        let header = reader
+            .headers()
+            .map_err(|_| csv_error(path, 1, "the header line is not valid UTF-8 text"))?
+            .iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>();
+        if header.iter().all(|h| h.trim().is_empty()) {
+            return Err(csv_error(
+                path,
+                1,
+                format!("the {what} file is empty: it needs a header line naming its columns"),
+            ));
+        }
+        let body_start = start + reader.position().byte() as usize;
+        Ok(Download {
+            path: path.to_path_buf(),
+            bytes,
+            delimiter,
+            header,
+            body_start,
+        })
+    }
+
+    /// The rows, split into about `parts` pieces at record ends (never inside a quoted
+    /// field, which may hold a line break), each with its offset in the file.
+    pub fn pieces(&self, parts: usize) -> Vec<(usize, &[u8])> {
+        let body = &self.bytes[self.body_start.min(self.bytes.len())..];
+        let target = (body.len() / parts.max(1)).max(1 << 20);
+        let mut pieces = Vec::new();
+        let mut from = 0;
+        let mut quoted = false;
+        let mut scanned = 0;
+        while from < body.len() {
+            let mut to = (from + target).min(body.len());
+            // A line end is a record end when the quotes before it are balanced ("" inside
+            // a quoted field counts twice, so it keeps the balance).
+            quoted ^= memchr::memchr_iter(b'"', &body[scanned..to]).count() % 2 == 1;
+            while to < body.len() && (quoted || body[to - 1] != b'\n') {
+                if body[to] == b'"' {
+                    quoted = !quoted;
+                }
+                to += 1;
+            }
+            scanned = to;
+            pieces.push((self.body_start + from, &body[from..to]));
+            from = to;
+        }
+        pieces
+    }
+
+    /// Calls `row` for every record of `piece` (at `offset` in the file) with the record's
+    /// byte position in the file; blank lines are skipped. A record with fewer fields than
+    /// the header is an error naming its line.
+    pub fn read_piece(
+        &self,
+        offset: usize,
+        piece: &[u8],
+        progress: &ReadProgress,
+        mut row: impl FnMut(u64, &csv::ByteRecord) -> std::result::Result<(), String>,
+    ) -> Result<()> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .delimiter(self.delimiter)
+            .flexible(true)
+            .from_reader(piece);
+        let mut record = csv::ByteRecord::new();
+        let mut reported = 0;
+        loop {
+            let at = |r: &csv::ByteRecord| r.position().map_or(0, |p| p.byte()) + offset as u64;
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    let at = e.position().map_or(0, |p| p.byte()) + offset as u64;
+                    return Err(csv_error(
+                        &self.path,
+                        line_of(&self.path, at),
+                        "this row could not be read as CSV",
+                    ));
+                }
+            }
+            if record.len() != self.header.len() {
+                return Err(csv_error(
+                    &self.path,
+                    line_of(&self.path, at(&record)),
+                    format!(
+                        "this row has {} fields, the header has {}",
+                        record.len(),
+                        self.header.len()
+                    ),
+                ));
+            }
+            let position = at(&record);
+            row(position, &record)
+                .map_err(|m| csv_error(&self.path, line_of(&self.path, position), m))?;
+            let read = position as usize - offset;
+            if read - reported > (1 << 20) {
+                progress.add(read - reported);
+                reported = read;
+            }
+        }
+        progress.add(piece.len() - reported);
+        Ok(())
+    }
+
+    /// Reads every piece on every core with `parse`, in file order.
+    pub fn read_all<T: Send>(
+        &self,
+        progress: &ReadProgress,
+        parse: impl Fn(usize, &[u8]) -> Result<T> + Sync,
+    ) -> Result<Vec<T>> {
+        progress.total.fetch_add(
+            (self.bytes.len() - self.body_start.min(self.bytes.len())) as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        let pieces = self.pieces(rayon::current_num_threads() * 2);
+        pieces
+            .into_par_iter()
+            .map(|(offset, piece)| parse(offset, piece))
+            .collect()
+    }
+}
+
+/// A cell as text; every download is UTF-8 (Partner Center writes UTF-8).
+pub fn text(cell: &[u8]) -> std::result::Result<&str, String> {
+    std::str::from_utf8(cell)
+        .map(str::trim)
+        .map_err(|_| "this row is not valid UTF-8 text: save the file as CSV UTF-8".to_string())
+}

@@ -1,0 +1,250 @@
+//! Cell values as Partner Center's downloads write them: months that are really the first
+//! day of a month, dates in the US or the European order, and numbers.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::month::Month;
+
+/// Which comes first in a slash date such as `03/04/2026`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DateOrder {
+    /// Month, day, year: `03/04/2026` is 4 March (the US order).
+    Mdy,
+    /// Day, month, year: `03/04/2026` is 3 April.
+    Dmy,
+}
+
+/// The date part of a cell, without a time that follows it: `2026-10-01T00:00:00Z`,
+/// `10/1/2026 12:00:00 AM` and `2026-10-01 00:00` give `2026-10-01` and `10/1/2026`.
+fn date_part(text: &str) -> &str {
+    let t = text.trim();
+    let end = t.find([' ', 'T']).unwrap_or(t.len());
+    &t[..end]
+}
+
+/// The three numbers of a slash date `a/b/yyyy`, if the cell is one.
+fn slash_date(text: &str) -> Option<(u32, u32, i32)> {
+    let mut parts = date_part(text).split('/');
+    let (a, b, y) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 {
+        return None;
+    }
+    let digits = |s: &str| !s.is_empty() && s.len() <= 2 && s.bytes().all(|c| c.is_ascii_digit());
+    if !digits(a) || !digits(b) || !y.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    Some((a.parse().ok()?, b.parse().ok()?, y.parse().ok()?))
+}
+
+/// A usage row's month. Partner Center writes the first day of the month, so in a slash
+/// date the part that is 1 is the day: `10/1/2026` and `1/10/2026` both read as October
+/// in a month column. Also `YYYY-MM`, ISO dates and date-times, and the spreadsheet forms
+/// of [`crate::month::month_from_spreadsheet`].
+pub fn month(text: &str) -> Result<Month, String> {
+    let t = text.trim();
+    if let Ok(m) = t.parse::<Month>() {
+        return Ok(m);
+    }
+    if let Some(d) = iso_date(t) {
+        return Ok(Month::of_date(d));
+    }
+    if let Some((a, b, y)) = slash_date(t) {
+        let month = if a > 12 {
+            b
+        } else if b > 12 || b == 1 {
+            a
+        } else if a == 1 {
+            b
+        } else {
+            return Err(format!(
+                "`{t}` could be month {a} or month {b} of {y}: Partner Center writes the first day of the month (`{a}/1/{y}` or `1/{a}/{y}`); write the month as YYYY-MM (\"{y}-{a:02}\")"
+            ));
+        };
+        return Month::new(y, month).ok_or_else(|| format!("`{t}` is not a month"));
+    }
+    crate::month::month_from_spreadsheet(t).map_err(|_| {
+        format!("`{t}` is not a month: write YYYY-MM (\"2026-10\") or the first day of the month (\"2026-10-01\")")
+    })
+}
+
+/// `YYYY-MM-DD`, optionally followed by a time.
+fn iso_date(text: &str) -> Option<NaiveDate> {
+    let d = date_part(text);
+    (d.len() == 10)
+        .then(|| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .flatten()
+}
+
+/// What a file's slash dates say about their order: a first part over 12 can only be a
+/// day, and so can a second part over 12.
+#[derive(Debug, Default, Clone)]
+pub struct DateEvidence {
+    /// The line of a date whose first part is over 12 (day first), if any.
+    pub day_first: Option<(u64, String)>,
+    /// The line of a date whose second part is over 12 (month first), if any.
+    pub month_first: Option<(u64, String)>,
+    /// The line of a date that reads two ways (`03/04/2026`), if any.
+    pub either: Option<(u64, String)>,
+}
+
+impl DateEvidence {
+    pub fn see(&mut self, line: u64, text: &str) {
+        let Some((a, b, _)) = slash_date(text) else {
+            return;
+        };
+        let slot = if a > 12 {
+            &mut self.day_first
+        } else if b > 12 {
+            &mut self.month_first
+        } else if a != b {
+            &mut self.either
+        } else {
+            return;
+        };
+        if slot.is_none() {
+            *slot = Some((line, text.trim().to_string()));
+        }
+    }
+
+    /// The order the file's slash dates are in, `given` when the user said; `Err` with
+    /// the line and the message when the file cannot tell.
+    pub fn order(&self, given: Option<DateOrder>) -> Result<Option<DateOrder>, (u64, String)> {
+        if given.is_some() {
+            return Ok(given);
+        }
+        match (&self.day_first, &self.month_first, &self.either) {
+            (Some((l1, d1)), Some((l2, d2)), _) => Err((
+                *l2,
+                format!(
+                    "dates are written in both orders: `{d1}` on line {l1} is day first, `{d2}` here is month first; write every date the same way, best as YYYY-MM-DD"
+                ),
+            )),
+            (Some(_), None, _) => Ok(Some(DateOrder::Dmy)),
+            (None, Some(_), _) => Ok(Some(DateOrder::Mdy)),
+            (None, None, Some((line, d))) => Err((
+                *line,
+                format!(
+                    "`{d}` could be day-month or month-day, and no date in the file settles it: say which with --dates mdy (month first, as Partner Center writes in the US) or --dates dmy"
+                ),
+            )),
+            (None, None, None) => Ok(None),
+        }
+    }
+}
+
+/// A training date: `YYYY-MM-DD` (with or without a time) or a slash date in `order`.
+pub fn date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, String> {
+    let t = text.trim();
+    if let Some(d) = iso_date(t) {
+        return Ok(d);
+    }
+    let bad = || format!("`{t}` is not a date: write YYYY-MM-DD (\"2026-03-14\")");
+    let (a, b, y) = slash_date(t).ok_or_else(bad)?;
+    let (month, day) = match order {
+        Some(DateOrder::Dmy) => (b, a),
+        Some(DateOrder::Mdy) => (a, b),
+        // Only dates that read one way reach here without an order (see DateEvidence).
+        None if a == b => (a, b),
+        None => return Err(bad()),
+    };
+    NaiveDate::from_ymd_opt(y, month, day).ok_or_else(bad)
+}
+
+/// A number cell: plain digits with an optional decimal point and, where `negative`, an
+/// optional minus (Azure credits). `decimal_comma` reads `12,50` where the separator is
+/// `;` (Excel in much of Europe).
+pub fn number(
+    text: &str,
+    column: &str,
+    negative: bool,
+    decimal_comma: bool,
+) -> Result<Decimal, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(format!(
+            "{column} is empty: write 0 if there was none (Partner Center writes 0)"
+        ));
+    }
+    let written: std::borrow::Cow<'_, str> = if decimal_comma {
+        t.replace(',', ".").into()
+    } else {
+        t.into()
+    };
+    let plain = written
+        .strip_prefix('-')
+        .unwrap_or(&written)
+        .bytes()
+        .all(|c| c.is_ascii_digit() || c == b'.');
+    let d: Decimal = written.parse().ok().filter(|_| plain).ok_or_else(|| {
+        format!("{column} `{t}` is not a number: write plain digits, as in 1250.50")
+    })?;
+    if d.is_sign_negative() && !d.is_zero() && !negative {
+        return Err(format!("{column} must not be negative, not {t}"));
+    }
+    Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(t: &str) -> String {
+        month(t).map(|m| m.to_string()).unwrap_or_else(|e| e)
+    }
+
+    #[test]
+    fn a_month_start_reads_one_way() {
+        assert_eq!(m("2026-10"), "2026-10");
+        assert_eq!(m("2026-10-01"), "2026-10");
+        assert_eq!(m("2026-10-01T00:00:00Z"), "2026-10");
+        assert_eq!(m("10/1/2026 12:00:00 AM"), "2026-10");
+        assert_eq!(m("1/10/2026"), "2026-10");
+        assert_eq!(m("1/1/2026"), "2026-01");
+        assert_eq!(m("31/10/2026"), "2026-10");
+        assert_eq!(m("10/31/2026 0:00"), "2026-10");
+        assert_eq!(m("Oct-26"), "2026-10");
+        assert!(m("3/4/2026").contains("could be month 3 or month 4"));
+        assert!(m("13/13/2026").contains("not a month"));
+        assert!(m("soon").contains("not a month"));
+    }
+
+    #[test]
+    fn a_files_dates_settle_their_order() {
+        let mut e = DateEvidence::default();
+        e.see(2, "3/4/2026");
+        assert!(e.order(None).is_err());
+        assert_eq!(e.order(Some(DateOrder::Dmy)), Ok(Some(DateOrder::Dmy)));
+        e.see(3, "3/14/2026 0:00");
+        assert_eq!(e.order(None), Ok(Some(DateOrder::Mdy)));
+        let d = date("3/4/2026", Some(DateOrder::Mdy)).unwrap();
+        assert_eq!(d, NaiveDate::from_ymd_opt(2026, 3, 4).unwrap());
+        e.see(4, "14/3/2026");
+        assert_eq!(e.order(None).unwrap_err().0, 3);
+        assert_eq!(
+            date("2026-03-14T10:00:00", None).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 3, 14).unwrap()
+        );
+        assert!(date("2/30/2026", Some(DateOrder::Mdy)).is_err());
+    }
+
+    #[test]
+    fn numbers_are_plain() {
+        assert_eq!(
+            number("-12.5", "acr", true, false).unwrap().to_string(),
+            "-12.5"
+        );
+        assert!(number("-12.5", "units", false, false).is_err());
+        assert_eq!(
+            number("12,5", "acr", true, true).unwrap().to_string(),
+            "12.5"
+        );
+        assert!(number("12,5x", "acr", true, false).is_err());
+        assert!(number("1e3", "acr", true, false).is_err());
+        assert!(
+            number("", "acr", true, false)
+                .unwrap_err()
+                .contains("empty")
+        );
+    }
+}
