@@ -11,6 +11,7 @@ mod excel_in;
 mod explain;
 mod explain_cli;
 mod fuzz;
+mod import;
 mod odds;
 mod scale;
 mod schema;

@@ -133,11 +133,13 @@ fn refuse_twice(paths: Vec<&PathBuf>) -> Result<()> {
     for p in paths {
         let real = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
         if let Some((_, first)) = seen.iter().find(|(r, _)| *r == real) {
+            let named = if first == &p {
+                format!("{} is named twice", p.display())
+            } else {
+                format!("{} and {} are the same file", first.display(), p.display())
+            };
             return Err(Error::Usage(format!(
-                "{} is given twice ({} and {}): its rows would count twice; name each file once",
-                p.display(),
-                first.display(),
-                p.display()
+                "{named}: its rows would count twice; name each file once"
             )));
         }
         seen.push((real, p));

@@ -220,7 +220,7 @@ pub fn read(
         .iter()
         .map(|(key, p)| {
             let d = match (&p.email, shown[p.display.as_str()] > 1) {
-                (Some(e), true) => format!("{} <{e}>", p.display),
+                (Some(_), true) => format!("{} <{key}>", p.display),
                 _ => p.display.clone(),
             };
             (key.as_str(), d)

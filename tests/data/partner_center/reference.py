@@ -562,15 +562,18 @@ def import_usage(azure_paths, m365_paths):
         if not positive:
             continue
         history = []
+        # A side without rows in a month keeps the association of the latest month that
+        # had some, even a month before the tenant's first written row.
         previous = {"m365": "", "azure": ""}
-        for m in months_between(min(positive), end):
+        for m in months_between(start, end):
             seats, active, acr, m365_in, azure_in = facts[m]
             assoc = {}
             for side, side_rows in (("m365", m365_in), ("azure", azure_in)):
                 assoc[side] = side_association(side, side_rows) if side_rows else previous[side]
             previous = assoc
-            history.append([fmt_month(m), str(int(seats)), str(int(active)), fmt_decimal(acr),
-                            assoc["m365"], assoc["azure"]])
+            if m >= min(positive):
+                history.append([fmt_month(m), str(int(seats)), str(int(active)), fmt_decimal(acr),
+                                assoc["m365"], assoc["azure"]])
         # Display name: the non-empty name of the row with the latest month, ties to the
         # first such row in command-line order. Reading: over the rows kept (not the
         # rows dropped after `end`), whatever their bucket.
@@ -753,13 +756,16 @@ def import_training(paths, as_of, forced_dates):
             if expires is not None:
                 entry["expires"].append(expires)
 
-    # Displays shared by two persons get " <email>" (Reading: over every person read,
-    # with the lowercased email; a person without an email keeps the plain display).
+    # Displays shared by two persons get " <email>" (Reading: over the persons with a
+    # written certification, with the lowercased email; a person without an email keeps
+    # the plain display).
+    holders = {key for (key, _) in held}
     displays = {}
-    for p in persons.values():
-        displays[p["display"]] = displays.get(p["display"], 0) + 1
-    for p in persons.values():
-        if displays[p["display"]] > 1 and p["email"]:
+    for key, p in persons.items():
+        if key in holders:
+            displays[p["display"]] = displays.get(p["display"], 0) + 1
+    for key, p in persons.items():
+        if key in holders and displays[p["display"]] > 1 and p["email"]:
             p["display"] = "%s <%s>" % (p["display"], p["email"])
 
     rows = []

@@ -1,0 +1,450 @@
+//! `pcsim import`: Partner Center downloads -> history.csv and people.csv. The expected
+//! files under tests/data/partner_center were made by an independent Python
+//! implementation of the same rules (reference.py) and checked by hand (HAND-CHECK.md).
+
+use std::path::Path;
+
+use crate::support::{failure, folder, pcsim, repo_file, stdout};
+
+const DATA: &str = "tests/data/partner_center";
+
+/// A written CSV without the byte-order mark that makes Excel read it as UTF-8.
+fn read_csv(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.strip_prefix('\u{feff}')
+        .unwrap_or_else(|| panic!("{} starts with a byte-order mark", path.display()))
+        .to_string()
+}
+
+fn expected(rel: &str) -> String {
+    std::fs::read_to_string(repo_file(&format!("{DATA}/{rel}"))).unwrap()
+}
+
+fn data(name: &str) -> String {
+    format!("{DATA}/{name}")
+}
+
+fn import_fixtures(out: &Path, format: &str) -> String {
+    stdout(pcsim().args([
+        "import",
+        "--azure",
+        &data("azure-2025.csv"),
+        "--azure",
+        &data("azure-2026.csv"),
+        "--m365",
+        &data("m365.tsv"),
+        "--training",
+        &data("training.csv"),
+        "--as-of",
+        "2026-11-30",
+        "--format",
+        format,
+        "--out",
+        out.to_str().unwrap(),
+    ]))
+}
+
+#[test]
+fn the_downloads_give_the_reference_history_and_people() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let text = import_fixtures(&out, "table");
+    assert_eq!(
+        read_csv(&out.join("history.csv")),
+        expected("expected/history.csv")
+    );
+    assert_eq!(
+        read_csv(&out.join("people.csv")),
+        expected("expected/people.csv")
+    );
+    assert!(
+        text.contains("8 tenants, 2025-09 to 2026-09, 93 rows"),
+        "{text}"
+    );
+    assert!(text.contains("8 people, 13 certifications"), "{text}");
+}
+
+#[test]
+fn the_summary_counts_every_row_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&import_fixtures(&dir.path().join("out"), "json")).unwrap();
+    let reference: serde_json::Value =
+        serde_json::from_str(&expected("expected/summary.json")).unwrap();
+    for (i, kind) in ["azure", "m365"].iter().enumerate() {
+        let ours = &json["usage"][i];
+        let theirs = &reference[kind];
+        assert_eq!(ours["kind"], *kind);
+        assert_eq!(ours["rows"], theirs["rows_read"], "{kind}");
+        assert_eq!(ours["counted"], theirs["rows_counted"], "{kind}");
+        assert_eq!(
+            ours["after_end"], theirs["rows_dropped_after_end"],
+            "{kind}"
+        );
+        let mut skipped = 0;
+        for s in ours["skipped"].as_array().unwrap() {
+            let reason = s["reason"].as_str().unwrap();
+            let reason = match reason {
+                "not_eligible" if *kind == "azure" => "service not eligible",
+                "not_eligible" => "workload not eligible",
+                "offer_excluded" => "offer excluded",
+                _ => "attribution does not count",
+            };
+            let name = s["name"].as_str().unwrap();
+            assert_eq!(
+                s["rows"], theirs["skipped"][reason][name],
+                "{kind} {reason} {name}"
+            );
+            skipped += s["rows"].as_u64().unwrap();
+        }
+        // Each row is counted, left out for one reason, or after the end.
+        assert_eq!(
+            ours["rows"].as_u64().unwrap(),
+            ours["counted"].as_u64().unwrap() + skipped + ours["after_end"].as_u64().unwrap()
+        );
+    }
+    assert_eq!(json["history"]["tenants"], reference["tenants_written"]);
+    assert_eq!(
+        json["history"]["without_eligible_usage"],
+        reference["tenants_no_eligible_usage"]
+    );
+    assert_eq!(
+        json["history"]["negative_acr_months"],
+        reference["negative_acr_months"]
+    );
+    let training = &json["training"];
+    assert_eq!(training["people"], reference["training"]["people"]);
+    assert_eq!(
+        training["certifications"],
+        reference["training"]["certifications"]
+    );
+    assert_eq!(training["rows"], reference["training"]["rows_read"]);
+    for u in training["not_in_catalog"].as_array().unwrap() {
+        let title = u["title"].as_str().unwrap();
+        assert_eq!(
+            u["rows"], reference["training"]["unknown_titles"][title],
+            "{title}"
+        );
+    }
+    assert_eq!(training["after_retirement"][0]["person"], "Dan Smith");
+    assert_eq!(training["after_retirement"][0]["cert"], "SC-400");
+    assert_eq!(json["warnings"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn training_dates_in_either_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("iso");
+    stdout(
+        pcsim()
+            .args([
+                "import",
+                "--training",
+                &data("training-iso.csv"),
+                "--as-of",
+                "2026-11-30",
+                "--out",
+            ])
+            .arg(&out),
+    );
+    assert_eq!(
+        read_csv(&out.join("people.csv")),
+        expected("expected-iso/people.csv")
+    );
+    let out = dir.path().join("dmy");
+    let ambiguous = data("bad-training-ambiguous-dates.csv");
+    stdout(
+        pcsim()
+            .args([
+                "import",
+                "--training",
+                &ambiguous,
+                "--dates",
+                "dmy",
+                "--as-of",
+                "2026-11-30",
+                "--out",
+            ])
+            .arg(&out),
+    );
+    assert_eq!(
+        read_csv(&out.join("people.csv")),
+        expected("expected-dates-dmy/people.csv")
+    );
+}
+
+#[test]
+fn every_bad_download_is_named_with_its_line() {
+    let cases = [
+        (
+            "--azure",
+            "bad-azure-no-acr.csv",
+            ":1:",
+            "no `MonthlySubscriptionLevelACR` (or `TotalACR`, `ACR`) column; its columns are `PartnerId`, `CustomerTenantId`",
+        ),
+        (
+            "--m365",
+            "bad-m365-no-tenant.csv",
+            ":1:",
+            "no `CustomerTenantId` (or `CustomerId`, `TenantId`) column",
+        ),
+        (
+            "--azure",
+            "bad-azure-month-two-ways.csv",
+            ":3:",
+            "`3/4/2026` could be month 3 or month 4",
+        ),
+        (
+            "--azure",
+            "bad-azure-empty-tenant.csv",
+            ":4:",
+            "tenant id (CustomerTenantId) is empty",
+        ),
+        (
+            "--azure",
+            "bad-azure-acr-not-number.csv",
+            ":3:",
+            "`12,5x` is not a number",
+        ),
+        (
+            "--training",
+            "bad-training-no-person.csv",
+            ":1:",
+            "no `Email` (or `EmailAddress`, `IndividualEmail`) and no `IndividualFirstName`",
+        ),
+        (
+            "--training",
+            "bad-training-ambiguous-dates.csv",
+            ":2:",
+            "--dates mdy",
+        ),
+        (
+            "--m365",
+            "bad-m365-negative-units.csv",
+            ":3:",
+            "PaidAvailableUnits must not be negative",
+        ),
+    ];
+    for (flag, file, line, message) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let err = failure(
+            pcsim()
+                .args(["import", flag, &data(file), "--out"])
+                .arg(&out),
+        );
+        assert!(err.contains(&format!("{file}{line}")), "{file}: {err}");
+        assert!(err.contains(message), "{file}: {err}");
+        assert_eq!(err.lines().count(), 1, "{file}: one message: {err}");
+        assert!(!out.exists(), "{file}: nothing written");
+    }
+}
+
+/// A download with `rows` Azure rows: row `r` is tenant `t = r % tenants`, named
+/// `"Name, t"` (quoted, and for tenant 0 split over two lines), with 1.25 USD of Key Vault
+/// (eligible) or 1 USD of Storage (not) by turns, in 2026-01.
+fn big_azure(rows: usize, tenants: usize) -> String {
+    let mut text = String::from(
+        "Month,CustomerTenantId,CustomerName,ServiceName,PartnerAttributionType,MonthlySubscriptionLevelACR\n",
+    );
+    for r in 0..rows {
+        let t = r % tenants;
+        let name = if t == 0 {
+            "\"Name,\nzero\"".to_string()
+        } else {
+            format!("\"Name, {t}\"")
+        };
+        let (service, acr) = if (r / tenants) % 2 == 0 {
+            ("Key Vault", "1.25")
+        } else {
+            ("Storage", "1")
+        };
+        text.push_str(&format!("2026-01-01,id-{t},{name},{service},PAL,{acr}\n"));
+    }
+    text
+}
+
+#[test]
+fn a_big_download_reads_the_same_on_any_number_of_cores() {
+    // 60,000 rows (about 4 MB): several pieces, some of which start inside the quoted,
+    // two-line name.
+    let (rows, tenants) = (60_000, 100);
+    let dir = folder(&[("azure.csv", &big_azure(rows, tenants))]);
+    let mut outputs = Vec::new();
+    for threads in ["1", "2", "8"] {
+        let out = dir.path().join(format!("out{threads}"));
+        stdout(
+            pcsim()
+                .env("RAYON_NUM_THREADS", threads)
+                .args(["import", "--azure"])
+                .arg(dir.path().join("azure.csv"))
+                .arg("--out")
+                .arg(&out),
+        );
+        outputs.push(read_csv(&out.join("history.csv")));
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    assert_eq!(outputs[0], outputs[2]);
+    // Each tenant has 600 rows, 300 of them Key Vault at 1.25: 375 USD.
+    let lines: Vec<&str> = outputs[0].lines().collect();
+    assert_eq!(
+        lines.len(),
+        1 + tenants + 1,
+        "the header, and tenant 0's name holds a line break"
+    );
+    assert!(
+        outputs[0].contains("\"Name, 7\",2026-01,0,0,375,,PAL\n"),
+        "{}",
+        &outputs[0][..300]
+    );
+    assert!(outputs[0].contains("\"Name,\nzero\",2026-01,0,0,375,,PAL\n"));
+}
+
+#[test]
+fn an_association_carries_over_months_without_rows() {
+    // Contoso's M365 side is DPOR in January (Exchange only: no facts); in February only
+    // Azure rows come, so its M365 association is still DPOR. Fabrikam has never had
+    // M365 rows: its cell stays empty (the history reader then lets the side count).
+    let dir = folder(&[
+        (
+            "azure.csv",
+            "Month,CustomerTenantId,CustomerName,ServiceName,PartnerAttributionType,TotalACR\n\
+             2026-02,c1,Contoso,Key Vault,PAL,700\n\
+             2026-02,f1,Fabrikam,Microsoft Sentinel,CSP 2T,12.5\n\
+             2026-03,f1,Fabrikam,Microsoft Sentinel,CSP 2T,12.5\n",
+        ),
+        (
+            "m365.csv",
+            "Month,CustomerTenantId,WorkloadName,PaidAvailableUnits,MonthlyActiveUsers,PartnerAttributionType\n\
+             2026-01,C1,Exchange,500,400,DPOR\n\
+             2026-03,C1,Intune,40,20,Digital Partner of Record\n",
+        ),
+    ]);
+    let out = dir.path().join("out");
+    stdout(pcsim().current_dir(dir.path()).args([
+        "import",
+        "--azure",
+        "azure.csv",
+        "--m365",
+        "m365.csv",
+        "--out",
+        "out",
+    ]));
+    assert_eq!(
+        read_csv(&out.join("history.csv")),
+        "tenant,month,seats,active,acr,m365,azure\n\
+         Contoso,2026-02,0,0,700,DPOR,PAL\n\
+         Contoso,2026-03,0,0,0,DPOR,PAL\n\
+         Fabrikam,2026-02,0,0,12.5,,CSP Tier2\n\
+         Fabrikam,2026-03,0,0,12.5,,CSP Tier2\n"
+    );
+}
+
+#[test]
+fn the_ruleset_decides_what_counts() {
+    // A bare "Microsoft Defender for Endpoint" does not say its plan: by default it does
+    // not count; a ruleset that takes it for Plan 2 counts it.
+    let m365 = "Month,CustomerTenantId,CustomerName,WorkloadName,PaidAvailableUnits,MonthlyActiveUsers,PartnerAttributionType\n\
+                2026-05,t1,Tailspin,Microsoft Defender for Endpoint,50,30,CSP Tier1\n";
+    let rules = pcsim::rules::BUILT_IN.replace(
+        "aliases = [\"Microsoft Defender for Endpoint P2\"]",
+        "aliases = [\"Microsoft Defender for Endpoint P2\", \"Microsoft Defender for Endpoint\"]",
+    );
+    assert_ne!(rules, pcsim::rules::BUILT_IN);
+    let dir = folder(&[("m365.csv", m365), ("rules.toml", &rules)]);
+    let text = stdout(
+        pcsim()
+            .current_dir(dir.path())
+            .args(["import", "--m365", "m365.csv", "--out", "a"]),
+    );
+    assert!(text.contains("1 tenant had no usage that counts"), "{text}");
+    assert!(!dir.path().join("a/history.csv").exists());
+    stdout(pcsim().current_dir(dir.path()).args([
+        "import",
+        "--m365",
+        "m365.csv",
+        "--rules",
+        "rules.toml",
+        "--out",
+        "b",
+    ]));
+    assert_eq!(
+        read_csv(&dir.path().join("b/history.csv")),
+        "tenant,month,seats,active,acr,m365,azure\nTailspin,2026-05,50,30,0,CSP Tier1,\n"
+    );
+    // An attribution alias must name an association.
+    let wrong =
+        pcsim::rules::BUILT_IN.replace("\"CSP 1T\" = \"CSP Tier1\"", "\"CSP 1T\" = \"Tier One\"");
+    let dir = folder(&[("m365.csv", m365), ("rules.toml", &wrong)]);
+    let err = failure(pcsim().current_dir(dir.path()).args([
+        "import",
+        "--m365",
+        "m365.csv",
+        "--rules",
+        "rules.toml",
+        "--out",
+        "c",
+    ]));
+    assert!(
+        err.contains("rules.toml:") && err.contains("`Tier One`, which is not an association"),
+        "{err}"
+    );
+}
+
+#[test]
+fn imported_files_feed_a_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    import_fixtures(&dir.path().join("out"), "table");
+    std::fs::write(
+        dir.path().join("plan.toml"),
+        "name = \"Imported\"\nstart = \"2026-10\"\nmonths = 12\nhistory = \"out/history.csv\"\npeople_csv = \"out/people.csv\"\n",
+    )
+    .unwrap();
+    let text = stdout(pcsim().current_dir(dir.path()).args(["check", "plan.toml"]));
+    assert!(text.contains("People (8)"), "{text}");
+    assert!(
+        text.contains("out/history.csv: 8 tenants, 93 rows, 2025-09 to 2026-09"),
+        "{text}"
+    );
+    stdout(
+        pcsim()
+            .current_dir(dir.path())
+            .args(["run", "plan.toml", "--format", "json"]),
+    );
+}
+
+#[test]
+fn command_line_slips_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let az = repo_file(&data("azure-2025.csv"));
+    // The same download twice would count its rows twice.
+    let out = pcsim()
+        .args(["import", "--azure"])
+        .arg(&az)
+        .arg("--azure")
+        .arg(&az)
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("azure-2025.csv is named twice"), "{err}");
+    // Nothing to import.
+    pcsim()
+        .args(["import", "--out"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+    // --out must be a folder.
+    let file = dir.path().join("f");
+    std::fs::write(&file, "x").unwrap();
+    let out = pcsim()
+        .args(["import", "--azure"])
+        .arg(&az)
+        .arg("--out")
+        .arg(&file)
+        .assert()
+        .code(3);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("--out names a folder"), "{err}");
+}
