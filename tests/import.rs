@@ -254,7 +254,7 @@ fn big_azure(rows: usize, tenants: usize) -> String {
         } else {
             format!("\"Name, {t}\"")
         };
-        let (service, acr) = if (r / tenants) % 2 == 0 {
+        let (service, acr) = if (r / tenants).is_multiple_of(2) {
             ("Key Vault", "1.25")
         } else {
             ("Storage", "1")
