@@ -332,6 +332,9 @@ pub enum Command {
         /// example customers
         #[arg(long, value_name = "CSV")]
         history: Option<PathBuf>,
+        /// Start from this people CSV (person,cert,passed,...) instead of example people
+        #[arg(long, value_name = "CSV")]
+        people: Option<PathBuf>,
         /// The first projected month (default: next month)
         #[arg(long, value_name = "YYYY-MM")]
         start: Option<Month>,
@@ -427,6 +430,7 @@ fn init(
     file: &std::path::Path,
     flavour: crate::starter::Flavour,
     history: Option<&std::path::Path>,
+    people: Option<&std::path::Path>,
     start: Option<Month>,
     name: &str,
 ) -> Result<String> {
@@ -438,11 +442,19 @@ fn init(
     }
     let start = start.unwrap_or_else(crate::starter::next_month);
     let csv = history.map(|h| relative_to(h, file));
+    let people_csv = people.map(|p| relative_to(p, file));
     let shown = file.file_name().map_or_else(
         || file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let text = crate::starter::scenario(&shown, name, flavour, start, csv.as_deref());
+    let text = crate::starter::scenario(
+        &shown,
+        name,
+        flavour,
+        start,
+        csv.as_deref(),
+        people_csv.as_deref(),
+    );
     let checked = Scenario::from_str(&file.to_string_lossy(), &text)?;
     let schema_note = crate::starter::write_schema_beside(file, &checked.inputs)?;
     write_atomic(file, text.as_bytes(), &checked.inputs)?;
@@ -451,10 +463,11 @@ fn init(
         file.display(),
         count(checked.people.len(), "person", "people"),
         count(checked.tenant_count(), "customer", "customers"),
-        if history.is_some() {
-            " with the history's"
-        } else {
-            ""
+        match (history.is_some(), people.is_some()) {
+            (true, true) => " from the history and people CSVs",
+            (true, false) => " with the history's",
+            (false, true) => " from the people CSV",
+            (false, false) => "",
         },
         file.display(),
         file.display()
@@ -979,9 +992,17 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> Result<()> {
             file,
             path,
             history,
+            people,
             start,
             name,
-        } => init(&file, path, history.as_deref(), start, &name)?,
+        } => init(
+            &file,
+            path,
+            history.as_deref(),
+            people.as_deref(),
+            start,
+            &name,
+        )?,
         Command::Import {
             azure,
             m365,

@@ -44,6 +44,11 @@ pub const TOPICS: &[(&str, &str, &str)] = &[
         "[[options]] and `pcsim seek`",
         include_str!("../docs/seek.md"),
     ),
+    (
+        "import",
+        "`pcsim import`: Partner Center downloads into history and people CSVs",
+        include_str!("../docs/partner-center.md"),
+    ),
 ];
 
 /// The list of topics, for `pcsim docs` without one.
@@ -114,14 +119,16 @@ pub fn write_schema_beside(
     ))
 }
 
-/// A starter scenario to fill in. `history`: the history CSV as the scenario names it
-/// (then the example customers are left out: the history has the real ones).
+/// A starter scenario to fill in. `history` and `people`: the history and people CSVs as
+/// the scenario names them (then the example customers, or the example people, are left
+/// out: the files have the real ones).
 pub fn scenario(
     file: &str,
     name: &str,
     flavour: Flavour,
     start: Month,
     history: Option<&str>,
+    people: Option<&str>,
 ) -> String {
     let enrolled = start - 7;
     let mut out = format!(
@@ -147,14 +154,31 @@ months = 24               # how many months to project
     if let Some(csv) = history {
         out.push_str(&format!(
             r#"history = "{csv}"   # monthly seats, active users and Azure use per customer
-
 "#
         ));
-    } else {
-        out.push('\n');
     }
-    out.push_str(
-        r#"# ---------------------------------------------------------------- people
+    if let Some(csv) = people {
+        out.push_str(&format!(
+            r#"people_csv = "{csv}"   # who holds which certification, since when
+"#
+        ));
+    }
+    out.push('\n');
+    if people.is_some() {
+        out.push_str(
+            r#"# ---------------------------------------------------------------- people
+# The people CSV has today's certifications. Add planned ones here: an entry with the
+# name of a person in the CSV adds to their certifications.
+#
+# [[people]]
+# name = "First Engineer"
+# certs = [{ cert = "SC-100", passed = "2027-02" }]
+
+"#,
+        );
+    } else {
+        out.push_str(
+            r#"# ---------------------------------------------------------------- people
 # Who holds which certification, and when they passed it ("YYYY-MM" or "YYYY-MM-DD").
 # Steps: 1 Azure security engineer, 2 SC-200, 3 SC-100, SC-300 or SC-401.
 
@@ -173,7 +197,8 @@ certs = [
 ]
 
 "#,
-    );
+        );
+    }
     if history.is_none() {
         out.push_str(CUSTOMERS);
         out.push_str(match flavour {

@@ -134,43 +134,23 @@ fn the_summary_counts_every_row_once() {
 #[test]
 fn training_dates_in_either_order() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("iso");
-    stdout(
-        pcsim()
-            .args([
-                "import",
-                "--training",
-                &data("training-iso.csv"),
-                "--as-of",
-                "2026-11-30",
-                "--out",
-            ])
-            .arg(&out),
-    );
-    assert_eq!(
-        read_csv(&out.join("people.csv")),
-        expected("expected-iso/people.csv")
-    );
-    let out = dir.path().join("dmy");
-    let ambiguous = data("bad-training-ambiguous-dates.csv");
-    stdout(
-        pcsim()
-            .args([
-                "import",
-                "--training",
-                &ambiguous,
-                "--dates",
-                "dmy",
-                "--as-of",
-                "2026-11-30",
-                "--out",
-            ])
-            .arg(&out),
-    );
-    assert_eq!(
-        read_csv(&out.join("people.csv")),
-        expected("expected-dates-dmy/people.csv")
-    );
+    for (file, dates, want) in [
+        ("training-iso.csv", None, "expected-iso/people.csv"),
+        (
+            "bad-training-ambiguous-dates.csv",
+            Some("dmy"),
+            "expected-dates-dmy/people.csv",
+        ),
+    ] {
+        let out = dir.path().join(file);
+        let mut command = pcsim();
+        command.args(["import", "--training", &data(file), "--as-of", "2026-11-30"]);
+        if let Some(order) = dates {
+            command.args(["--dates", order]);
+        }
+        stdout(command.arg("--out").arg(&out));
+        assert_eq!(read_csv(&out.join("people.csv")), expected(want), "{file}");
+    }
 }
 
 #[test]
@@ -411,6 +391,29 @@ fn imported_files_feed_a_scenario() {
             .current_dir(dir.path())
             .args(["run", "plan.toml", "--format", "json"]),
     );
+    // `init` starts a plan from both files, without example people.
+    stdout(pcsim().current_dir(dir.path()).args([
+        "init",
+        "started.toml",
+        "--history",
+        "out/history.csv",
+        "--people",
+        "out/people.csv",
+        "--start",
+        "2026-10",
+    ]));
+    let started = std::fs::read_to_string(dir.path().join("started.toml")).unwrap();
+    assert!(
+        started.contains("people_csv = \"out/people.csv\""),
+        "{started}"
+    );
+    assert!(!started.contains("\n[[people]]"), "{started}");
+    let text = stdout(
+        pcsim()
+            .current_dir(dir.path())
+            .args(["check", "started.toml"]),
+    );
+    assert!(text.contains("People (8)"), "{text}");
 }
 
 #[test]

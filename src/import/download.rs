@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::error::{Error, Result, csv_error, describe_io};
+use crate::error::{Result, csv_error};
 use crate::scenario::history::{FileBytes, ReadProgress};
-use crate::scenario::import::{delimiter_of, line_of};
+use crate::scenario::import::{cannot_read, line_of, text_start};
 
 pub struct Download {
     pub path: PathBuf,
@@ -19,20 +19,8 @@ pub struct Download {
 
 impl Download {
     pub fn open(path: &Path, what: &str) -> Result<Download> {
-        let bytes = FileBytes::open(path).map_err(|e| {
-            Error::Input(format!(
-                "cannot read {what} {}: {}",
-                path.display(),
-                describe_io(&e)
-            ))
-        })?;
-        // Excel's "CSV UTF-8" starts with a byte-order mark; the header must not keep it.
-        let start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-            3
-        } else {
-            0
-        };
-        let delimiter = delimiter_of(&bytes[start..]);
+        let bytes = FileBytes::open(path).map_err(|e| cannot_read(what, path, &e))?;
+        let (start, delimiter) = text_start(&bytes);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .delimiter(delimiter)

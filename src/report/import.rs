@@ -189,17 +189,34 @@ pub fn render(summary: &Summary, written: &[PathBuf]) -> String {
         }
     }
     if !written.is_empty() {
+        let flags: Vec<String> = [("history.csv", "--history"), ("people.csv", "--people")]
+            .iter()
+            .filter_map(|(f, flag)| file(f).map(|p| format!("{flag} {}", shell_word(&p))))
+            .collect();
         let keys: Vec<String> = [("history.csv", "history"), ("people.csv", "people_csv")]
             .iter()
             .filter_map(|(f, key)| file(f).map(|p| format!("{key} = \"{}\"", p.replace('\\', "/"))))
             .collect();
         let _ = writeln!(
             out,
-            "\nUse them in a scenario with {} (paths relative to the scenario's folder).",
-            keys.join(" and ")
+            "\nNext: pcsim init plan.toml {}\n  (or name them in a scenario: {}, relative to its folder)",
+            flags.join(" "),
+            keys.join(", ")
         );
     }
     out
+}
+
+/// A path as a shell reads it back: quoted when it holds a space or a shell character.
+fn shell_word(path: &str) -> String {
+    if path
+        .chars()
+        .all(|c| c.is_alphanumeric() || "/._-:\\".contains(c))
+    {
+        path.to_string()
+    } else {
+        format!("\"{}\"", path.replace('"', "\\\""))
+    }
 }
 
 pub fn json(summary: &Summary, written: &[PathBuf]) -> String {

@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap;
 use super::fast_line;
 use super::import::{association, check_header, decimal, line_of, read_error, whole};
 use super::names::{BATCH, Names, Short, Table, hash_name};
-use crate::error::{Error, Result, csv_error, describe_io};
+use crate::error::{Error, Result, csv_error};
 use crate::month::Month;
 use crate::rules::{Ruleset, Side};
 use crate::scenario::model::MAX_LEVEL;
@@ -194,20 +194,9 @@ pub fn read_history_counting(
     rules: &Ruleset,
     progress: &ReadProgress,
 ) -> Result<History> {
-    let bytes = FileBytes::open(path).map_err(|e| {
-        Error::Input(format!(
-            "cannot read history {}: {}",
-            path.display(),
-            describe_io(&e)
-        ))
-    })?;
-    // Excel's "CSV UTF-8" starts with a byte-order mark; the header must not keep it.
-    let start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        3
-    } else {
-        0
-    };
-    let delimiter = super::import::delimiter_of(&bytes[start..]);
+    let bytes =
+        FileBytes::open(path).map_err(|e| super::import::cannot_read("history", path, &e))?;
+    let (start, delimiter) = super::import::text_start(&bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .delimiter(delimiter)

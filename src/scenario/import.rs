@@ -12,20 +12,8 @@ use crate::rules::{Ruleset, Side};
 use crate::scenario::model::MAX_LEVEL;
 
 pub(super) fn open(path: &Path, what: &str) -> Result<csv::Reader<std::io::Cursor<Vec<u8>>>> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Error::Input(format!(
-            "cannot read {what} {}: {}",
-            path.display(),
-            describe_io(&e)
-        ))
-    })?;
-    // Excel's "CSV UTF-8" starts with a byte-order mark; the header must not keep it.
-    let start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        3
-    } else {
-        0
-    };
-    let delimiter = delimiter_of(&bytes[start..]);
+    let bytes = std::fs::read(path).map_err(|e| cannot_read(what, path, &e))?;
+    let (start, delimiter) = text_start(&bytes);
     let mut cursor = std::io::Cursor::new(bytes);
     cursor.set_position(start as u64);
     Ok(csv::ReaderBuilder::new()
@@ -47,6 +35,26 @@ fn day_or_month(text: &str) -> std::result::Result<DayOrMonth, String> {
             Err(e.to_string())
         }
     })
+}
+
+/// The error for a file that cannot be read: "cannot read history a.csv: no such file".
+pub fn cannot_read(what: &str, path: &Path, e: &std::io::Error) -> Error {
+    Error::Input(format!(
+        "cannot read {what} {}: {}",
+        path.display(),
+        describe_io(e)
+    ))
+}
+
+/// Where a CSV file's text starts and its separator: Excel's "CSV UTF-8" starts with a
+/// byte-order mark, which the header must not keep.
+pub fn text_start(bytes: &[u8]) -> (usize, u8) {
+    let start = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    (start, delimiter_of(&bytes[start..]))
 }
 
 /// The separator a CSV file uses, from its header line: a comma, or the semicolon that
