@@ -595,3 +595,80 @@ fn no_panic_in_the_binary() {
         panic!("{e}");
     }
 }
+
+/// The Partner Center fixtures `pcsim import` reads (tests/data/partner_center).
+fn downloads() -> Vec<(&'static str, String)> {
+    ["azure-2026.csv", "m365.tsv", "training.csv"]
+        .iter()
+        .map(|name| {
+            let path = repo_file(&format!("tests/data/partner_center/{name}"));
+            (*name, std::fs::read_to_string(path).expect("a fixture"))
+        })
+        .collect()
+}
+
+/// Imports the downloads, one of them mutated; `Err` says what broke the property.
+fn check_import(
+    target: usize,
+    mutations: &[Mutation],
+    dir: &Path,
+    files: &[(&'static str, String)],
+) -> Result<(), String> {
+    let mut mutated = files[target].1.clone().into_bytes();
+    for m in mutations {
+        apply(&mut mutated, m);
+    }
+    let mut paths = Vec::new();
+    for (k, (name, text)) in files.iter().enumerate() {
+        let path = dir.join(name);
+        let bytes = if k == target {
+            &mutated
+        } else {
+            text.as_bytes()
+        };
+        std::fs::write(&path, bytes).expect("write a case file");
+        paths.push(path);
+    }
+    let request = pcsim::import::Request {
+        azure: vec![paths[0].clone()],
+        m365: vec![paths[1].clone()],
+        training: vec![paths[2].clone()],
+        as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).expect("a day"),
+        dates: None,
+    };
+    let verdict = catch_unwind(AssertUnwindSafe(|| {
+        let progress = pcsim::scenario::history::ReadProgress::default();
+        clean(
+            pcsim::import::import(&request, &Ruleset::built_in(), &progress),
+            files,
+        )
+        .map(|_| ())
+    }));
+    let shown = || {
+        format!(
+            "{} mutated by {mutations:?}:\n{}",
+            files[target].0,
+            String::from_utf8_lossy(&mutated)
+        )
+    };
+    match verdict {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(why)) => Err(format!("{why}\n{}", shown())),
+        Err(_) => Err(format!("panicked\n{}", shown())),
+    }
+}
+
+#[test]
+fn no_panic_on_mutated_downloads() {
+    let files = downloads();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let strategy = (0..files.len(), proptest::collection::vec(mutation(), 1..4));
+    let result = runner(150, 14).run(&strategy, |(target, mutations)| {
+        check_import(target, &mutations, dir.path(), &files).map_err(TestCaseError::fail)
+    });
+    match result {
+        Ok(()) => {}
+        Err(TestError::Fail(why, c)) => panic!("{why}\nminimal case: {c:?}"),
+        Err(e) => panic!("{e}"),
+    }
+}

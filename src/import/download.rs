@@ -20,6 +20,13 @@ pub struct Download {
 impl Download {
     pub fn open(path: &Path, what: &str) -> Result<Download> {
         let bytes = FileBytes::open(path).map_err(|e| cannot_read(what, path, &e))?;
+        if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+            return Err(csv_error(
+                path,
+                1,
+                "it is saved as UTF-16 (Excel's \"Unicode Text\"): save it as \"CSV UTF-8\" instead",
+            ));
+        }
         let (start, delimiter) = text_start(&bytes);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)

@@ -586,6 +586,22 @@ pub fn history(
             warnings,
         });
     };
+    // A mistyped year (2206 for 2026) would stretch every tenant's history over centuries.
+    if end.since(first) >= MAX_MONTHS {
+        let outliers: Vec<String> = by_month
+            .iter()
+            .filter(|((_, m), _)| *m == first || *m == end)
+            .map(|((k, m), (in_files, _, _))| {
+                let names: Vec<&str> = in_files.iter().map(|&f| files[f].1.as_str()).collect();
+                format!("{m} ({} in {})", kinds[*k].kind.label(), names.join(", "))
+            })
+            .collect();
+        return Err(Error::Input(format!(
+            "the downloads run from {first} to {end}, over {} years: is a month mistyped? The months at the ends: {}",
+            MAX_MONTHS / 12,
+            outliers.join("; ")
+        )));
+    }
     for s in &kinds {
         if s.rows == 0 {
             warnings.push(format!("the {} files have no rows", s.kind.label()));
@@ -662,6 +678,9 @@ pub fn history(
     }
     write(merged, lists, first, end, kinds, warnings)
 }
+
+/// The longest history an import makes, in months.
+const MAX_MONTHS: i32 = 240;
 
 /// Every month from `a` to `b`.
 fn months(a: Month, b: Month) -> impl Iterator<Item = Month> {

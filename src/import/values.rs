@@ -182,6 +182,12 @@ pub fn number(
     if d.is_sign_negative() && !d.is_zero() && !negative {
         return Err(format!("{column} must not be negative, not {t}"));
     }
+    // Far above any real month's figure, and small enough that no sum overflows.
+    if d.abs() > crate::scenario::model::MAX_LEVEL {
+        return Err(format!(
+            "{column} `{t}` is too large: at most 1,000,000,000; is it the right column?"
+        ));
+    }
     Ok(d)
 }
 
