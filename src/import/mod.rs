@@ -82,10 +82,22 @@ pub fn import(request: &Request, rules: &Ruleset, progress: &ReadProgress) -> Re
     };
     let mut history = None;
     if !files.is_empty() {
+        // Every file on every core at once: one file's pieces alone would leave cores
+        // idle while the last of them finishes. The first error in file order is told.
+        let read: Vec<Result<Vec<usage::Part>>> = {
+            use rayon::prelude::*;
+            files
+                .par_iter()
+                .enumerate()
+                .map(|(i, (kind, path))| {
+                    let download = download::Download::open(path, kind.label())?;
+                    usage::read(&download, *kind, i, &lists, progress)
+                })
+                .collect()
+        };
         let mut parts = Vec::new();
-        for (i, (kind, path)) in files.iter().enumerate() {
-            let download = download::Download::open(path, kind.label())?;
-            parts.extend(usage::read(&download, *kind, i, &lists, progress)?);
+        for file in read {
+            parts.extend(file?);
         }
         let names: Vec<(Kind, String)> = files
             .iter()

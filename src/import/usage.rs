@@ -183,10 +183,37 @@ impl<T: Copy> Cache<T> {
     }
 }
 
+/// A tenant id as compared: a GUID as its 128 bits (cheap to hash and compare, at a
+/// million rows a file), any other id as its lowercased text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TenantKey {
+    Guid(u128),
+    Text(Box<[u8]>),
+}
+
+/// The 128 bits of a GUID written `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, in either case.
+fn guid(id: &[u8]) -> Option<u128> {
+    if id.len() != 36 {
+        return None;
+    }
+    let mut bits: u128 = 0;
+    for (i, &c) in id.iter().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            if c != b'-' {
+                return None;
+            }
+            continue;
+        }
+        let digit = (c as char).to_digit(16)?;
+        bits = (bits << 4) | u128::from(digit);
+    }
+    Some(bits)
+}
+
 /// A tenant as one piece saw it.
 pub struct Tenant {
-    /// The id, lowercased: GUIDs are compared ignoring case.
-    pub key: Box<[u8]>,
+    /// The id as compared: GUIDs ignoring case.
+    pub key: TenantKey,
     /// The id as first written.
     pub id: String,
     /// The name of its latest row that has one: (month, order read, name).
@@ -330,7 +357,8 @@ pub fn read(
             months: FxHashMap::default(),
             skipped: Vec::new(),
         };
-        let mut ids: FxHashMap<Box<[u8]>, u32> = FxHashMap::default();
+        let mut guids: FxHashMap<u128, u32> = FxHashMap::default();
+        let mut texts: FxHashMap<Box<[u8]>, u32> = FxHashMap::default();
         let mut months: Cache<Month> = Cache::new();
         let mut items: Cache<Option<u16>> = Cache::new();
         let mut attributions: Cache<Attribution> = Cache::new();
@@ -346,18 +374,30 @@ pub fn read(
                     fields[1].names[0]
                 ));
             }
-            lower.clear();
-            lower.extend(id.iter().map(u8::to_ascii_lowercase));
-            let t = match ids.get(lower.as_slice()) {
-                Some(&t) => t,
+            let known = match guid(id) {
+                Some(g) => guids.get(&g).copied().ok_or(TenantKey::Guid(g)),
                 None => {
+                    lower.clear();
+                    lower.extend(id.iter().map(u8::to_ascii_lowercase));
+                    texts
+                        .get(lower.as_slice())
+                        .copied()
+                        .ok_or_else(|| TenantKey::Text(lower.as_slice().into()))
+                }
+            };
+            let t = match known {
+                Ok(t) => t,
+                Err(key) => {
                     let t = part.tenants.len() as u32;
+                    match &key {
+                        TenantKey::Guid(g) => guids.insert(*g, t),
+                        TenantKey::Text(k) => texts.insert(k.clone(), t),
+                    };
                     part.tenants.push(Tenant {
-                        key: lower.as_slice().into(),
+                        key,
                         id: text(id)?.to_string(),
                         name: None,
                     });
-                    ids.insert(lower.as_slice().into(), t);
                     t
                 }
             };
@@ -464,11 +504,12 @@ pub struct UsageImport {
 
 /// The merged parts of every file, in command-line order.
 struct Merged {
-    keys: FxHashMap<Box<[u8]>, u32>,
+    keys: FxHashMap<TenantKey, u32>,
     tenants: Vec<Tenant>,
-    /// (order of the file on the command line, position) for each tenant's name.
-    cells: FxHashMap<(u32, Month), Cell>,
-    units: FxHashMap<(u32, Month, u16), Decimal>,
+    /// Each part's cells and units, its tenants numbered as in `tenants`; the same tenant
+    /// and month may be in several parts.
+    cells: Vec<Vec<((u32, Month), Cell)>>,
+    units: Vec<Vec<((u32, Month, u16), Decimal)>>,
 }
 
 /// Merges the parts (in file order) and writes the history CSV.
@@ -481,8 +522,8 @@ pub fn history(
     let mut merged = Merged {
         keys: FxHashMap::default(),
         tenants: Vec::new(),
-        cells: FxHashMap::default(),
-        units: FxHashMap::default(),
+        cells: Vec::new(),
+        units: Vec::new(),
     };
     let mut kinds: Vec<KindSummary> = Vec::new();
     for kind in [Kind::Azure, Kind::M365] {
@@ -503,13 +544,15 @@ pub fn history(
     // Per kind and month: the files that have rows for it, and rows read and counted.
     let mut by_month: BTreeMap<(usize, Month), (Vec<usize>, u64, u64)> = BTreeMap::new();
     let mut skipped: Vec<(usize, SkippedByMonth)> = Vec::new();
-    for part in parts {
+    // The tenants are numbered in file order (their names depend on it); the cells are
+    // then renumbered on every core.
+    let mut renumber = Vec::with_capacity(parts.len());
+    for mut part in parts {
         let k = kinds
             .iter()
             .position(|s| s.kind == part.kind)
             .expect("a part's kind has a summary");
-        let remap: Vec<u32> = part
-            .tenants
+        let remap: Vec<u32> = std::mem::take(&mut part.tenants)
             .into_iter()
             .map(|t| {
                 let order =
@@ -538,17 +581,7 @@ pub fn history(
                 }
             })
             .collect();
-        for ((t, m), cell) in part.cells {
-            let held = merged.cells.entry((remap[t as usize], m)).or_default();
-            held.acr += cell.acr;
-            held.active += cell.active;
-            held.seen[0] |= cell.seen[0];
-            held.seen[1] |= cell.seen[1];
-        }
-        for ((t, m, w), units) in part.units {
-            *merged.units.entry((remap[t as usize], m, w)).or_default() += units;
-        }
-        for (m, (rows, counted)) in part.months {
+        for (&m, &(rows, counted)) in &part.months {
             let e = by_month.entry((k, m)).or_default();
             if !e.0.contains(&part.file) {
                 e.0.push(part.file);
@@ -556,7 +589,31 @@ pub fn history(
             e.1 += rows;
             e.2 += counted;
         }
-        skipped.extend(part.skipped.into_iter().map(|s| (k, s)));
+        skipped.extend(
+            std::mem::take(&mut part.skipped)
+                .into_iter()
+                .map(|s| (k, s)),
+        );
+        renumber.push((remap, part));
+    }
+    {
+        use rayon::prelude::*;
+        (merged.cells, merged.units) = renumber
+            .into_par_iter()
+            .map(|(remap, part)| {
+                let cells: Vec<_> = part
+                    .cells
+                    .into_iter()
+                    .map(|((t, m), cell)| ((remap[t as usize], m), cell))
+                    .collect();
+                let units: Vec<_> = part
+                    .units
+                    .into_iter()
+                    .map(|((t, m, w), u)| ((remap[t as usize], m, w), u))
+                    .collect();
+                (cells, units)
+            })
+            .unzip();
     }
     for ((k, m), (in_files, rows, _)) in &by_month {
         let s = &mut kinds[*k];
@@ -709,18 +766,32 @@ fn write(
         units,
         ..
     } = merged;
-    // Sorted by tenant then month, the facts of each tenant come in one run.
-    let mut cells: Vec<((u32, Month), Cell)> =
-        cells.into_iter().filter(|((_, m), _)| *m <= end).collect();
-    let mut units: Vec<((u32, Month, u16), Decimal)> = units
-        .into_iter()
-        .filter(|((_, m, _), _)| *m <= end)
-        .collect();
-    {
+    // Sorted by tenant then month, the facts of each tenant come in one run, and the
+    // parts' pieces of one tenant-month come together to be added up.
+    let (cells, units) = {
         use rayon::prelude::*;
+        let mut cells: Vec<((u32, Month), Cell)> = cells
+            .into_par_iter()
+            .flatten()
+            .filter(|((_, m), _)| *m <= end)
+            .collect();
+        let mut units: Vec<((u32, Month, u16), Decimal)> = units
+            .into_par_iter()
+            .flatten()
+            .filter(|((_, m, _), _)| *m <= end)
+            .collect();
         cells.par_sort_unstable_by_key(|(k, _)| *k);
         units.par_sort_unstable_by_key(|(k, _)| *k);
-    }
+        (
+            coalesce(cells, |held, c| {
+                held.acr += c.acr;
+                held.active += c.active;
+                held.seen[0] |= c.seen[0];
+                held.seen[1] |= c.seen[1];
+            }),
+            coalesce(units, |held, u| *held += u),
+        )
+    };
     let mut facts: Vec<Vec<(Month, Facts)>> = (0..tenants.len()).map(|_| Vec::new()).collect();
     let mut u = 0;
     let mut negative = 0;
@@ -787,10 +858,46 @@ fn write(
         })
         .collect();
     rows.sort();
+    // Written a slice of tenants per core, the slices joined in order.
+    let pieces: Vec<Result<(Vec<u8>, usize)>> = {
+        use rayon::prelude::*;
+        let slice = rows.len().div_ceil(rayon::current_num_threads() * 4).max(1);
+        rows.par_chunks(slice)
+            .map(|rows| write_rows(rows, &facts, lists, end))
+            .collect()
+    };
+    let mut csv = String::from("tenant,month,seats,active,acr,m365,azure\n");
+    let mut count = 0;
+    for piece in pieces {
+        let (bytes, n) = piece?;
+        csv.push_str(std::str::from_utf8(&bytes).expect("written from text"));
+        count += n;
+    }
+    Ok(UsageImport {
+        csv,
+        history: Some(HistorySummary {
+            tenants: rows.len(),
+            rows: count,
+            first_month: first,
+            last_month: end,
+            without_eligible_usage: tenants.len() - rows.len(),
+            negative_acr_months: negative,
+        }),
+        kinds,
+        warnings,
+    })
+}
+
+/// The history rows of `rows` (name, tenant, index of its first written month) and how
+/// many there are.
+fn write_rows(
+    rows: &[(String, usize, usize)],
+    facts: &[Vec<(Month, Facts)>],
+    lists: &Lists<'_>,
+    end: Month,
+) -> Result<(Vec<u8>, usize)> {
     let mut out = csv::WriterBuilder::new().from_writer(Vec::with_capacity(rows.len() * 40 * 36));
     let fail = |e: csv::Error| Error::Input(format!("cannot write the history: {e}"));
-    out.write_record(["tenant", "month", "seats", "active", "acr", "m365", "azure"])
-        .map_err(fail)?;
     let mut count = 0;
     let zero = Facts {
         seats: Decimal::ZERO,
@@ -798,7 +905,7 @@ fn write(
         acr: Decimal::ZERO,
         seen: [0, 0],
     };
-    for (name, t, start) in &rows {
+    for (name, t, start) in rows {
         let f = &facts[*t];
         // The association a side had in the latest month it had rows, this one included.
         let mut held: [Option<&str>; 2] = [None, None];
@@ -841,20 +948,7 @@ fn write(
     let bytes = out
         .into_inner()
         .map_err(|e| Error::Input(format!("cannot write the history: {e}")))?;
-    let csv = String::from_utf8(bytes).expect("written from text");
-    Ok(UsageImport {
-        csv,
-        history: Some(HistorySummary {
-            tenants: rows.len(),
-            rows: count,
-            first_month: first,
-            last_month: end,
-            without_eligible_usage: tenants.len() - rows.len(),
-            negative_acr_months: negative,
-        }),
-        kinds,
-        warnings,
-    })
+    Ok((bytes, count))
 }
 
 fn remember<'r>(held: &mut [Option<&'r str>; 2], x: &Facts, lists: &Lists<'r>) {
@@ -864,6 +958,18 @@ fn remember<'r>(held: &mut [Option<&'r str>; 2], x: &Facts, lists: &Lists<'r>) {
             held[s] = Some(a);
         }
     }
+}
+
+/// Sorted entries with equal keys merged into one by `add`.
+fn coalesce<K: PartialEq, V>(sorted: Vec<(K, V)>, add: impl Fn(&mut V, V)) -> Vec<(K, V)> {
+    let mut out: Vec<(K, V)> = Vec::with_capacity(sorted.len());
+    for (k, v) in sorted {
+        match out.last_mut() {
+            Some((held, sum)) if *held == k => add(sum, v),
+            _ => out.push((k, v)),
+        }
+    }
+    out
 }
 
 /// Units and users are whole: rounded half away from zero once summed.
