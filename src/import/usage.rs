@@ -502,14 +502,19 @@ pub struct UsageImport {
     pub warnings: Vec<String>,
 }
 
+/// A tenant-month's cell, the tenant numbered.
+type CellOf = ((u32, Month), Cell);
+/// A tenant-month's paid units of one workload, the tenant numbered.
+type UnitsOf = ((u32, Month, u16), Decimal);
+
 /// The merged parts of every file, in command-line order.
 struct Merged {
     keys: FxHashMap<TenantKey, u32>,
     tenants: Vec<Tenant>,
     /// Each part's cells and units, its tenants numbered as in `tenants`; the same tenant
     /// and month may be in several parts.
-    cells: Vec<Vec<((u32, Month), Cell)>>,
-    units: Vec<Vec<((u32, Month, u16), Decimal)>>,
+    cells: Vec<Vec<CellOf>>,
+    units: Vec<Vec<UnitsOf>>,
 }
 
 /// Merges the parts (in file order) and writes the history CSV.
@@ -770,12 +775,12 @@ fn write(
     // parts' pieces of one tenant-month come together to be added up.
     let (cells, units) = {
         use rayon::prelude::*;
-        let mut cells: Vec<((u32, Month), Cell)> = cells
+        let mut cells: Vec<CellOf> = cells
             .into_par_iter()
             .flatten()
             .filter(|((_, m), _)| *m <= end)
             .collect();
-        let mut units: Vec<((u32, Month, u16), Decimal)> = units
+        let mut units: Vec<UnitsOf> = units
             .into_par_iter()
             .flatten()
             .filter(|((_, m, _), _)| *m <= end)
