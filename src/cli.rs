@@ -488,8 +488,15 @@ fn import(
     };
     let reading = Arc::new(ReadProgress::default());
     let progress = Progress::start("Importing".into(), reading.clone());
-    let imported = crate::import::import(request, &rules, &reading)?;
+    let mut imported = crate::import::import(request, &rules, &reading)?;
     drop(progress);
+    let stale = out.join("history.csv");
+    if imported.history.is_none() && imported.summary.history.is_some() && stale.exists() {
+        imported.summary.warnings.push(format!(
+            "{} is left as it was, from an earlier import",
+            stale.display()
+        ));
+    }
     if out.is_file() {
         return Err(Error::Write {
             path: out.to_path_buf(),

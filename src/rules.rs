@@ -46,7 +46,13 @@ pub struct Ruleset {
     pub paths: Paths,
     /// What counts as Security usage when `pcsim import` reads Partner Center's downloads
     /// (optional: the built-in lists when left out).
-    #[serde(default = "Usage::built_in")]
+    #[serde(default, rename = "usage")]
+    #[schemars(rename = "usage")]
+    usage_given: Option<Usage>,
+    /// `[usage]` as given, or the built-in lists (their attribution aliases kept only where
+    /// they name this ruleset's associations). Not part of the file.
+    #[serde(skip)]
+    #[schemars(skip)]
     pub usage: Usage,
     /// Where the ruleset came from: "built-in" or a file path. Not part of the file.
     #[serde(skip)]
@@ -99,6 +105,25 @@ pub struct Associations {
 pub enum Side {
     M365,
     Azure,
+}
+
+impl Side {
+    pub const BOTH: [Side; 2] = [Side::M365, Side::Azure];
+
+    pub fn index(self) -> usize {
+        match self {
+            Side::M365 => 0,
+            Side::Azure => 1,
+        }
+    }
+
+    /// The side as scenario files and the history CSV name it: `m365`, `azure`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Side::M365 => "m365",
+            Side::Azure => "azure",
+        }
+    }
 }
 
 impl Associations {
@@ -192,6 +217,17 @@ pub struct Usage {
     pub m365_workloads: Vec<Eligible>,
 }
 
+impl Default for Usage {
+    fn default() -> Usage {
+        Usage {
+            excluded_azure_offers: Vec::new(),
+            attribution_aliases: std::collections::BTreeMap::new(),
+            azure_services: Vec::new(),
+            m365_workloads: Vec::new(),
+        }
+    }
+}
+
 /// An eligible Azure service or Microsoft 365 workload.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -214,6 +250,29 @@ impl Usage {
     /// The built-in lists: those of a ruleset file that leaves `[usage]` out.
     pub fn built_in() -> Usage {
         Ruleset::built_in().usage
+    }
+
+    /// The built-in lists for a ruleset that leaves `[usage]` out: an attribution alias
+    /// for an association the ruleset does not have is dropped, not an error in a file
+    /// that never wrote it.
+    fn built_in_for(associations: &Associations) -> Usage {
+        let source = Source {
+            path: BUILT_IN_LABEL.into(),
+            text: BUILT_IN.to_string(),
+        };
+        let built_in: Ruleset = source
+            .parse_toml()
+            .expect("the built-in ruleset is valid (tested)");
+        let mut usage = built_in
+            .usage_given
+            .expect("the built-in ruleset has [usage]");
+        usage.attribution_aliases.retain(|_, to| {
+            associations
+                .all_names()
+                .iter()
+                .any(|a| loosely_equal(a, to.get_ref()))
+        });
+        usage
     }
 
     /// The index in `list` of the entry that `text` names, if any.
@@ -674,6 +733,10 @@ impl Ruleset {
         })?;
         rules.origin = source.display_path();
         rules.check(source)?;
+        rules.usage = match rules.usage_given.take() {
+            Some(given) => given,
+            None => Usage::built_in_for(&rules.associations),
+        };
         Ok(rules)
     }
 
@@ -718,7 +781,9 @@ impl Ruleset {
         let mut seen: Vec<String> = Vec::new();
         for c in &self.certifications {
             for key in c.code.iter().chain([&c.name]).chain(&c.aliases) {
-                let k = key.get_ref().to_ascii_lowercase();
+                // As loosely as training titles are matched: two that match alike would
+                // leave the first to win unseen.
+                let k = loose_key(key.get_ref());
                 if seen.contains(&k) {
                     return Err(source.at(
                         key.span(),
@@ -736,7 +801,8 @@ impl Ruleset {
                 ));
             }
         }
-        for (alias, association) in &self.usage.attribution_aliases {
+        let given = self.usage_given.as_ref();
+        for (alias, association) in given.iter().flat_map(|u| &u.attribution_aliases) {
             let known = [Side::M365, Side::Azure].iter().any(|&side| {
                 self.associations
                     .lookup(side, association.get_ref())

@@ -48,16 +48,23 @@ pub fn locate(
     fields: &[Field],
 ) -> Result<Vec<Option<usize>>> {
     let keys: Vec<String> = header.iter().map(|h| loose_key(h.trim())).collect();
-    let mut found = Vec::with_capacity(fields.len());
-    for field in fields {
-        let at = field
-            .names
-            .iter()
-            .find_map(|n| keys.iter().position(|k| *k == loose_key(n)));
-        if at.is_none() && field.required {
-            return Err(missing(path, kind, header, &[field]));
-        }
-        found.push(at);
+    let found: Vec<Option<usize>> = fields
+        .iter()
+        .map(|field| {
+            field
+                .names
+                .iter()
+                .find_map(|n| keys.iter().position(|k| *k == loose_key(n)))
+        })
+        .collect();
+    let lacking: Vec<&Field> = fields
+        .iter()
+        .zip(&found)
+        .filter(|(f, at)| f.required && at.is_none())
+        .map(|(f, _)| f)
+        .collect();
+    if !lacking.is_empty() {
+        return Err(missing(path, kind, header, &lacking));
     }
     Ok(found)
 }

@@ -55,31 +55,49 @@ impl Download {
         })
     }
 
-    /// The rows, split into about `parts` pieces at record ends (never inside a quoted
-    /// field, which may hold a line break), each with its offset in the file.
+    /// The rows, split into about `parts` pieces at record ends, each with its offset in
+    /// the file. A line end inside a quoted field is not a record end; a quote opens a
+    /// quoted field only at the start of a field (elsewhere it is a letter, as the csv
+    /// crate reads it: `12" Monitor`), and `""` inside one is a quote.
     pub fn pieces(&self, parts: usize) -> Vec<(usize, &[u8])> {
         let body = &self.bytes[self.body_start.min(self.bytes.len())..];
         let target = (body.len() / parts.max(1)).max(1 << 20);
+        let mut quotes = Quotes {
+            body,
+            delimiter: self.delimiter,
+            at: memchr::memchr_iter(b'"', body).peekable(),
+            quoted: false,
+        };
         let mut pieces = Vec::new();
         let mut from = 0;
-        let mut quoted = false;
-        let mut scanned = 0;
         while from < body.len() {
             let mut to = (from + target).min(body.len());
-            // A line end is a record end when the quotes before it are balanced ("" inside
-            // a quoted field counts twice, so it keeps the balance).
-            quoted ^= memchr::memchr_iter(b'"', &body[scanned..to]).count() % 2 == 1;
-            while to < body.len() && (quoted || body[to - 1] != b'\n') {
-                if body[to] == b'"' {
-                    quoted = !quoted;
+            // The first line end at or after `to - 1` that is outside quotes.
+            while to < body.len() {
+                let Some(end) = memchr::memchr(b'\n', &body[to - 1..]).map(|i| to - 1 + i) else {
+                    to = body.len();
+                    break;
+                };
+                quotes.advance_to(end);
+                to = end + 1;
+                if !quotes.quoted {
+                    break;
                 }
-                to += 1;
             }
-            scanned = to;
             pieces.push((self.body_start + from, &body[from..to]));
             from = to;
         }
         pieces
+    }
+
+    /// The rows in one piece, for a small file read on one core; counted in `progress`.
+    pub fn read_whole(&self, progress: &ReadProgress) -> Vec<(usize, &[u8])> {
+        let start = self.body_start.min(self.bytes.len());
+        progress.total.fetch_add(
+            (self.bytes.len() - start) as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        vec![(start, &self.bytes[start..])]
     }
 
     /// Calls `row` for every record of `piece` (at `offset` in the file) with the record's
@@ -148,10 +166,45 @@ impl Download {
             std::sync::atomic::Ordering::Relaxed,
         );
         let pieces = self.pieces(rayon::current_num_threads() * 2);
-        pieces
+        let read: Vec<Result<T>> = pieces
             .into_par_iter()
             .map(|(offset, piece)| parse(offset, piece))
-            .collect()
+            .collect();
+        // The first error in the file, whichever core met it first.
+        read.into_iter().collect()
+    }
+}
+
+/// The quotes of a file's body, followed to know whether a place is inside a quoted field.
+struct Quotes<'a> {
+    body: &'a [u8],
+    delimiter: u8,
+    at: std::iter::Peekable<memchr::Memchr<'a>>,
+    quoted: bool,
+}
+
+impl Quotes<'_> {
+    /// Follows the quotes before `limit`.
+    fn advance_to(&mut self, limit: usize) {
+        while let Some(&q) = self.at.peek() {
+            if q >= limit {
+                break;
+            }
+            self.at.next();
+            if self.quoted {
+                if self.body.get(q + 1) == Some(&b'"') {
+                    // `""`: a quote inside the field; the pair is taken together.
+                    self.at.next();
+                } else {
+                    self.quoted = false;
+                }
+            } else if q == 0
+                || matches!(self.body[q - 1], b'\n' | b'\r')
+                || self.body[q - 1] == self.delimiter
+            {
+                self.quoted = true;
+            }
+        }
     }
 }
 

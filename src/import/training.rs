@@ -14,16 +14,17 @@ use crate::rules::{Ruleset, loosely_equal};
 use crate::scenario::history::ReadProgress;
 use crate::scenario::import::line_of;
 
-const FIELDS: [Field; 6] = [
+const FIELDS: [Field; 7] = [
     Field::optional(&["IndividualFirstName", "FirstName"]),
     Field::optional(&["IndividualLastName", "LastName"]),
     Field::optional(&["Email", "EmailAddress", "IndividualEmail"]),
     Field::required(&["TrainingTitle", "CertificationTitle", "Title"]),
     Field::required(&["TrainingCompletionDate", "CompletionDate"]),
     Field::optional(&["ExpirationDate", "ExpiryDate"]),
+    Field::optional(&["TrainingType", "CredentialType"]),
 ];
 
-/// A title that names no certification of the catalog.
+/// Titles left out, with how many rows had each.
 #[derive(Debug, Clone, Serialize)]
 pub struct Unknown {
     pub title: String,
@@ -44,13 +45,16 @@ pub struct TrainingSummary {
     pub files: usize,
     pub rows: u64,
     pub people: usize,
-    /// Rows of people.csv: one per person and certification.
+    /// Rows of people.csv: one per person, certification and unbroken stretch of holding it.
     pub certifications: usize,
     /// Of those, the ones that lapsed before the as-of date (written with `expires`).
     pub lapsed: usize,
-    /// Rows for a person and certification already read (a renewal, or the same row in
-    /// two downloads), merged into one.
+    /// Completions of a certification the person already held then (a renewal, or the same
+    /// row in two downloads), merged into one row.
     pub merged: u64,
+    /// Rows whose training type is not a certification or an exam (courses, learning
+    /// paths), by type.
+    pub not_certifications: Vec<Unknown>,
     pub not_in_catalog: Vec<Unknown>,
     pub after_retirement: Vec<AfterRetirement>,
 }
@@ -60,21 +64,41 @@ pub struct TrainingImport {
     pub summary: TrainingSummary,
 }
 
-/// Who a row is about.
+/// Who a row is about: the email (lowercased) when the row has one, else the name
+/// (lowercased).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum PersonKey {
+    Email(String),
+    Name(String),
+}
+
 struct Person {
     display: String,
     email: Option<String>,
+    /// Where the person is first named, for an error about them.
+    file: usize,
+    position: u64,
+}
+
+/// One completion of a catalog certification.
+struct Completion {
+    person: PersonKey,
+    cert: usize,
+    passed: NaiveDate,
+    expires: Option<NaiveDate>,
 }
 
 /// The catalog certification a training title names, if any: its name, an alias or its
-/// code, or its code as a word of the title ("Exam SC-200: ...").
+/// code, or, in an exam's title (`Exam SC-200: ...`), its code as a word. A course named
+/// after an exam (`SC-200: Mitigate threats ...`) is not the certification.
 pub fn certification_of(rules: &Ruleset, title: &str) -> Option<usize> {
     let t = title.trim();
-    const PREFIX: &str = "microsoft certified:";
-    let short = t
-        .get(..PREFIX.len())
-        .filter(|p| p.eq_ignore_ascii_case(PREFIX))
-        .map_or(t, |_| t[PREFIX.len()..].trim());
+    let strip = |prefix: &str| {
+        t.get(..prefix.len())
+            .filter(|p| p.eq_ignore_ascii_case(prefix))
+            .map(|_| t[prefix.len()..].trim())
+    };
+    let short = strip("microsoft certified:").unwrap_or(t);
     let named = |c: &crate::rules::Certification| {
         c.code()
             .into_iter()
@@ -85,6 +109,7 @@ pub fn certification_of(rules: &Ruleset, title: &str) -> Option<usize> {
     if let Some(i) = rules.certifications.iter().position(named) {
         return Some(i);
     }
+    strip("exam ")?;
     let words: Vec<&str> = t
         .split(|c: char| !(c.is_alphanumeric() || c == '-'))
         .filter(|w| !w.is_empty())
@@ -95,6 +120,12 @@ pub fn certification_of(rules: &Ruleset, title: &str) -> Option<usize> {
     })
 }
 
+/// Whether a training type is a credential (a certification or an exam), not a course.
+fn credential(kind: &str) -> bool {
+    let k = kind.to_lowercase();
+    k.is_empty() || k.contains("certification") || k.contains("exam")
+}
+
 pub fn read(
     paths: &[std::path::PathBuf],
     rules: &Ruleset,
@@ -102,17 +133,16 @@ pub fn read(
     dates: Option<DateOrder>,
     progress: &ReadProgress,
 ) -> Result<TrainingImport> {
-    let mut people: BTreeMap<String, Person> = BTreeMap::new();
-    // (person key, certification) -> (earliest completion, latest expiration).
-    let mut held: BTreeMap<(String, usize), (NaiveDate, Option<NaiveDate>)> = BTreeMap::new();
+    let mut people: BTreeMap<PersonKey, Person> = BTreeMap::new();
+    let mut completions: Vec<Completion> = Vec::new();
     let mut unknown: BTreeMap<String, Unknown> = BTreeMap::new();
+    let mut courses: BTreeMap<String, Unknown> = BTreeMap::new();
     let mut after_retirement = Vec::new();
-    let (mut rows, mut merged) = (0u64, 0u64);
-    for path in paths {
+    let mut rows = 0u64;
+    for (file, path) in paths.iter().enumerate() {
         let download = Download::open(path, "training")?;
         let at = locate(path, "training", &download.header, &FIELDS)?;
-        let names = at[0].is_some() && at[1].is_some();
-        if !names && at[2].is_none() {
+        if !(at[0].is_some() && at[1].is_some()) && at[2].is_none() {
             let lacking: Vec<&Field> = [2, 0, 1]
                 .iter()
                 .filter(|&&i| at[i].is_none())
@@ -121,38 +151,48 @@ pub fn read(
             return Err(missing(path, "training", &download.header, &lacking));
         }
         // Read the cells first: the order of slash dates is settled by the whole file.
-        let mut records: Vec<(u64, [String; 6])> = Vec::new();
+        let mut records: Vec<(u64, [String; 7])> = Vec::new();
         let mut evidence = DateEvidence::default();
-        for (offset, piece) in download.pieces(1) {
+        for (offset, piece) in download.read_whole(progress) {
             download.read_piece(offset, piece, progress, |position, record| {
-                let mut cells: [String; 6] = Default::default();
+                let mut cells: [String; 7] = Default::default();
                 for (i, c) in at.iter().enumerate() {
                     if let Some(c) = c {
                         cells[i] = text(record.get(*c).unwrap_or_default())?.to_string();
                     }
                 }
-                evidence.see(position, &cells[4]);
-                evidence.see(position, &cells[5]);
+                for i in [4, 5] {
+                    evidence.see(|| line_of(path, position), &cells[i]);
+                }
                 records.push((position, cells));
                 Ok(())
             })?;
         }
         let order = evidence
             .order(dates)
-            .map_err(|(position, m)| csv_error(path, line_of(path, position), m))?;
+            .map_err(|(line, m)| csv_error(path, line, m))?;
         for (position, cells) in records {
             rows += 1;
             let fail = |m: String| csv_error(path, line_of(path, position), m);
-            let [first, last, email, title, completed, expires] = cells;
+            let [first, last, email, title, completed, expires, kind] = cells;
+            if !credential(&kind) {
+                courses
+                    .entry(kind.to_lowercase())
+                    .or_insert(Unknown {
+                        title: kind.clone(),
+                        rows: 0,
+                    })
+                    .rows += 1;
+                continue;
+            }
             let name = format!("{first} {last}")
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
-            let email = (!email.is_empty()).then(|| email.to_string());
-            let key = match (&email, name.is_empty()) {
-                (Some(e), _) => e.to_lowercase(),
-                (None, false) => name.to_lowercase(),
-                (None, true) => {
+            let key = match (email.is_empty(), name.is_empty()) {
+                (false, _) => PersonKey::Email(email.to_lowercase()),
+                (true, false) => PersonKey::Name(name.to_lowercase()),
+                (true, true) => {
                     return Err(fail(
                         "this row names no one: its name and email cells are empty".into(),
                     ));
@@ -168,17 +208,22 @@ pub fn read(
                         .map_err(|m| fail(format!("{}: {m}", FIELDS[5].names[0])))?,
                 )
             };
-            let display = if name.is_empty() {
-                email.clone().unwrap_or_default()
-            } else {
-                name
-            };
+            if let Some(e) = expires
+                && e <= passed
+            {
+                return Err(fail(format!(
+                    "it expires ({e}) on or before it was completed ({passed}): are the two date columns swapped?"
+                )));
+            }
+            let display = if name.is_empty() { email.clone() } else { name };
             let Some(cert) = certification_of(rules, &title) else {
-                let e = unknown.entry(title.to_lowercase()).or_insert(Unknown {
-                    title: title.clone(),
-                    rows: 0,
-                });
-                e.rows += 1;
+                unknown
+                    .entry(title.to_lowercase())
+                    .or_insert(Unknown {
+                        title: title.clone(),
+                        rows: 0,
+                    })
+                    .rows += 1;
                 continue;
             };
             let c = &rules.certifications[cert];
@@ -193,47 +238,81 @@ pub fn read(
                 });
                 continue;
             }
-            people
-                .entry(key.clone())
-                .or_insert(Person { display, email });
-            match held.get_mut(&(key.clone(), cert)) {
-                Some((since, until)) => {
-                    merged += 1;
-                    *since = (*since).min(passed);
-                    *until = match (*until, expires) {
-                        (Some(a), Some(b)) => Some(a.max(b)),
-                        (a, b) => a.or(b),
-                    };
-                }
-                None => {
-                    held.insert((key, cert), (passed, expires));
-                }
-            }
+            people.entry(key.clone()).or_insert(Person {
+                display,
+                email: (!email.is_empty()).then_some(email),
+                file,
+                position,
+            });
+            completions.push(Completion {
+                person: key,
+                cert,
+                passed,
+                expires,
+            });
         }
     }
-    // Two people of the same name: each is told apart by the email.
-    let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
-    for p in people.values() {
-        *shown.entry(&p.display).or_default() += 1;
+    let same = same_people(&people, paths)?;
+    let mut held: BTreeMap<(PersonKey, usize), Vec<(NaiveDate, Option<NaiveDate>)>> =
+        BTreeMap::new();
+    for c in completions {
+        let person = same.get(&c.person).cloned().unwrap_or(c.person);
+        held.entry((person, c.cert))
+            .or_default()
+            .push((c.passed, c.expires));
     }
-    let display: BTreeMap<&str, String> = people
-        .iter()
-        .map(|(key, p)| {
-            let d = match (&p.email, shown[p.display.as_str()] > 1) {
-                (Some(_), true) => format!("{} <{key}>", p.display),
-                _ => p.display.clone(),
+    // Two people of the same name: each is told apart by the email.
+    let holders: Vec<PersonKey> = {
+        let mut h: Vec<PersonKey> = held.keys().map(|(p, _)| p.clone()).collect();
+        h.dedup();
+        h
+    };
+    let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
+    for key in &holders {
+        *shown.entry(&people[key].display).or_default() += 1;
+    }
+    let display = |key: &PersonKey| -> String {
+        let p = &people[key];
+        match (key, shown[p.display.as_str()] > 1) {
+            (PersonKey::Email(e), true) => format!("{} <{e}>", p.display),
+            _ => p.display.clone(),
+        }
+    };
+    let mut lines: Vec<(String, usize, NaiveDate, Option<NaiveDate>)> = Vec::new();
+    let mut merged = 0u64;
+    for ((key, cert), mut stretches) in held {
+        let person = display(&key);
+        stretches.sort();
+        merged += stretches.len() as u64;
+        // Completions while the certification was still valid extend one stretch of
+        // holding it; one after a lapse starts another.
+        let mut open: Option<(NaiveDate, Option<NaiveDate>)> = None;
+        let close = |s: (NaiveDate, Option<NaiveDate>), lines: &mut Vec<_>| {
+            // Valid on the as-of day: assumed renewed every year (RULES §5).
+            let lapsed = s.1.filter(|u| *u < as_of);
+            lines.push((person.clone(), cert, s.0, lapsed));
+        };
+        for (passed, expires) in stretches {
+            open = match open {
+                Some((since, until)) if until.is_none_or(|u| passed <= u) => Some((
+                    since,
+                    match (until, expires) {
+                        (Some(a), Some(b)) => Some(a.max(b)),
+                        _ => None,
+                    },
+                )),
+                Some(done) => {
+                    close(done, &mut lines);
+                    Some((passed, expires))
+                }
+                None => Some((passed, expires)),
             };
-            (key.as_str(), d)
-        })
-        .collect();
-    let mut lines: Vec<(&str, usize, NaiveDate, Option<NaiveDate>)> = held
-        .iter()
-        .map(|((key, cert), (since, until))| {
-            // A certification still valid on the as-of date is assumed renewed (RULES §5).
-            let lapsed = until.filter(|u| *u < as_of);
-            (display[key.as_str()].as_str(), *cert, *since, lapsed)
-        })
-        .collect();
+        }
+        if let Some(done) = open {
+            close(done, &mut lines);
+        }
+    }
+    merged -= lines.len() as u64;
     lines.sort();
     let mut out = csv::WriterBuilder::new().from_writer(Vec::new());
     let fail = |e: csv::Error| Error::Input(format!("cannot write people.csv: {e}"));
@@ -241,7 +320,7 @@ pub fn read(
         .map_err(fail)?;
     for (person, cert, since, lapsed) in &lines {
         out.write_record([
-            *person,
+            person.as_str(),
             &rules.certifications[*cert].short(),
             &since.to_string(),
             &lapsed.map(|d| d.to_string()).unwrap_or_default(),
@@ -251,19 +330,66 @@ pub fn read(
     let bytes = out
         .into_inner()
         .map_err(|e| Error::Input(format!("cannot write people.csv: {e}")))?;
-    let mut not_in_catalog: Vec<Unknown> = unknown.into_values().collect();
-    not_in_catalog.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.title.cmp(&b.title)));
+    let by_rows = |m: BTreeMap<String, Unknown>| {
+        let mut v: Vec<Unknown> = m.into_values().collect();
+        v.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.title.cmp(&b.title)));
+        v
+    };
     Ok(TrainingImport {
         csv: String::from_utf8(bytes).expect("written from text"),
         summary: TrainingSummary {
             files: paths.len(),
             rows,
-            people: people.len(),
+            people: holders.len(),
             certifications: lines.len(),
             lapsed: lines.iter().filter(|l| l.3.is_some()).count(),
             merged,
-            not_in_catalog,
+            not_certifications: by_rows(courses),
+            not_in_catalog: by_rows(unknown),
             after_retirement,
         },
     })
+}
+
+/// A row without an email names the person with an email of the same name, when there is
+/// exactly one: the same person, in a download that left the email out. With two or more
+/// it cannot tell, and says so.
+fn same_people(
+    people: &BTreeMap<PersonKey, Person>,
+    paths: &[std::path::PathBuf],
+) -> Result<BTreeMap<PersonKey, PersonKey>> {
+    let mut same = BTreeMap::new();
+    for (key, person) in people {
+        let PersonKey::Name(name) = key else {
+            continue;
+        };
+        let with_email: Vec<(&PersonKey, &Person)> = people
+            .iter()
+            .filter(|(k, p)| matches!(k, PersonKey::Email(_)) && p.display.to_lowercase() == *name)
+            .collect();
+        match with_email.as_slice() {
+            [] => {}
+            [(k, _)] => {
+                same.insert(key.clone(), (*k).clone());
+            }
+            many => {
+                let path = &paths[person.file];
+                let emails: Vec<&str> = many
+                    .iter()
+                    .filter_map(|(_, p)| p.email.as_deref())
+                    .collect();
+                return Err(csv_error(
+                    path,
+                    line_of(path, person.position),
+                    format!(
+                        "{} has no email here, and {} people of that name have one ({}): add the email, so that pcsim knows who passed it",
+                        person.display,
+                        many.len(),
+                        emails.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(same)
 }

@@ -260,7 +260,7 @@ pub struct Lists<'r> {
 impl<'r> Lists<'r> {
     pub fn new(rules: &'r Ruleset) -> Result<Lists<'r>> {
         let mut fallback = [0; 2];
-        for side in [Side::M365, Side::Azure] {
+        for side in Side::BOTH {
             let a = &rules.associations;
             let names: Vec<&str> = a.names(side).collect();
             if names.len() > 64 {
@@ -276,10 +276,10 @@ impl<'r> Lists<'r> {
                 .ok_or_else(|| {
                     Error::Input(format!(
                         "the ruleset lists no {} association that does not count; add \"none\" so that pcsim import can write attribution types that do not count",
-                        side_key(side)
+                        side.key()
                     ))
                 })?;
-            fallback[side_index(side)] = none as u32;
+            fallback[side.index()] = none as u32;
         }
         Ok(Lists { rules, fallback })
     }
@@ -299,7 +299,7 @@ impl<'r> Lists<'r> {
                 counts: i < a.counting(side),
             },
             None => Attribution {
-                bit: self.fallback[side_index(side)],
+                bit: self.fallback[side.index()],
                 counts: false,
             },
         }
@@ -318,20 +318,6 @@ impl<'r> Lists<'r> {
     }
 }
 
-pub fn side_index(side: Side) -> usize {
-    match side {
-        Side::M365 => 0,
-        Side::Azure => 1,
-    }
-}
-
-fn side_key(side: Side) -> &'static str {
-    match side {
-        Side::M365 => "m365",
-        Side::Azure => "azure",
-    }
-}
-
 /// Reads one usage download into parts. `file` is its place on the command line.
 pub fn read(
     download: &Download,
@@ -346,7 +332,7 @@ pub fn read(
     let decimal_comma = download.delimiter == b';';
     let usage = &lists.rules.usage;
     let side = kind.side();
-    let s = side_index(side);
+    let s = side.index();
     download.read_all(progress, |offset, piece| {
         let mut part = Part {
             kind,
@@ -492,6 +478,9 @@ pub struct HistorySummary {
     pub without_eligible_usage: usize,
     /// Tenant-months whose counted ACR summed below zero (credits), written as 0.
     pub negative_acr_months: usize,
+    /// How far below zero those months were, together, USD: what the history overstates
+    /// the trailing twelve months' ACR by, as it cannot hold a negative month.
+    pub negative_acr_usd: Decimal,
 }
 
 /// Everything the usage files give.
@@ -665,6 +654,14 @@ pub fn history(
         )));
     }
     for s in &kinds {
+        if let Some(start) = s.first_month
+            && start > first
+        {
+            warnings.push(format!(
+                "the {} files start at {start}, the others at {first}: its facts before {start} are written as 0; was a monthly file left out?",
+                s.kind.label()
+            ));
+        }
         if s.rows == 0 {
             warnings.push(format!("the {} files have no rows", s.kind.label()));
         }
@@ -800,6 +797,7 @@ fn write(
     let mut facts: Vec<Vec<(Month, Facts)>> = (0..tenants.len()).map(|_| Vec::new()).collect();
     let mut u = 0;
     let mut negative = 0;
+    let mut credits = Decimal::ZERO;
     for ((t, m), cell) in cells {
         // Seats: the largest eligible workload, its rows summed.
         let mut seats = Decimal::ZERO;
@@ -812,6 +810,7 @@ fn write(
         }
         if cell.acr < Decimal::ZERO {
             negative += 1;
+            credits -= cell.acr;
         }
         facts[t as usize].push((
             m,
@@ -845,22 +844,16 @@ fn write(
             .as_ref()
             .map_or_else(|| tenant.id.clone(), |(_, _, n)| n.clone())
     };
-    let mut uses: FxHashMap<String, usize> = FxHashMap::default();
-    for &(t, _) in &written {
-        *uses.entry(base(t)).or_default() += 1;
-    }
-    let mut rows: Vec<(String, usize, usize)> = written
-        .iter()
-        .map(|&(t, start)| {
-            let name = base(t);
-            let name = if uses[&name] > 1 {
-                let id: String = tenants[t].id.chars().take(8).collect();
-                format!("{name} ({id})")
-            } else {
-                name
-            };
-            (name, t, start)
-        })
+    let names = unique_names(
+        written
+            .iter()
+            .map(|&(t, _)| (base(t), tenants[t].id.as_str()))
+            .collect(),
+    );
+    let mut rows: Vec<(String, usize, usize)> = names
+        .into_iter()
+        .zip(&written)
+        .map(|(name, &(t, start))| (name, t, start))
         .collect();
     rows.sort();
     // Written a slice of tenants per core, the slices joined in order.
@@ -887,6 +880,7 @@ fn write(
             last_month: end,
             without_eligible_usage: tenants.len() - rows.len(),
             negative_acr_months: negative,
+            negative_acr_usd: credits.round_dp(2).normalize(),
         }),
         kinds,
         warnings,
@@ -957,12 +951,45 @@ fn write_rows(
 }
 
 fn remember<'r>(held: &mut [Option<&'r str>; 2], x: &Facts, lists: &Lists<'r>) {
-    for side in [Side::M365, Side::Azure] {
-        let s = side_index(side);
+    for side in Side::BOTH {
+        let s = side.index();
         if let Some(a) = lists.association(side, x.seen[s]) {
             held[s] = Some(a);
         }
     }
+}
+
+/// Names for tenants that share one: each gets the start of its id, `Contoso (3f2504e0)`,
+/// longer where eight characters do not tell them apart, and the whole id where nothing
+/// shorter does (a name can also equal another's name with its id added). A history
+/// names each tenant once, or `pcsim` would read two tenants as one.
+fn unique_names(tenants: Vec<(String, &str)>) -> Vec<String> {
+    let mut names: Vec<String> = tenants.iter().map(|(n, _)| n.clone()).collect();
+    let mut length = 8;
+    for round in 0.. {
+        let mut uses: FxHashMap<&str, usize> = FxHashMap::default();
+        for n in &names {
+            *uses.entry(n.as_str()).or_default() += 1;
+        }
+        let shared: Vec<usize> = (0..names.len())
+            .filter(|&i| uses[names[i].as_str()] > 1)
+            .collect();
+        if shared.is_empty() {
+            break;
+        }
+        for i in shared {
+            let (name, id) = &tenants[i];
+            names[i] = if round < 4 {
+                let id: String = id.chars().take(length).collect();
+                format!("{name} ({id})")
+            } else {
+                // Only names made to collide get here: number them.
+                format!("{name} ({id}) #{}", i + 1)
+            };
+        }
+        length *= 2;
+    }
+    names
 }
 
 /// Sorted entries with equal keys merged into one by `add`.

@@ -49,23 +49,44 @@ pub fn month(text: &str) -> Result<Month, String> {
     if let Some(d) = iso_date(t) {
         return Ok(Month::of_date(d));
     }
+    if let Some(d) = dotted_date(t) {
+        return Ok(Month::of_date(d));
+    }
     if let Some((a, b, y)) = slash_date(t) {
-        let month = if a > 12 {
-            b
+        let (month, day) = if a > 12 {
+            (b, a)
         } else if b > 12 || b == 1 {
-            a
+            (a, b)
         } else if a == 1 {
-            b
+            (b, a)
         } else {
             return Err(format!(
                 "`{t}` could be month {a} or month {b} of {y}: Partner Center writes the first day of the month (`{a}/1/{y}` or `1/{a}/{y}`); write the month as YYYY-MM (\"{y}-{a:02}\")"
             ));
         };
-        return Month::new(y, month).ok_or_else(|| format!("`{t}` is not a month"));
+        return NaiveDate::from_ymd_opt(y, month, day)
+            .map(Month::of_date)
+            .ok_or_else(|| {
+                format!("`{t}` is not a date: write the month as YYYY-MM (\"2026-10\")")
+            });
     }
     crate::month::month_from_spreadsheet(t).map_err(|_| {
         format!("`{t}` is not a month: write YYYY-MM (\"2026-10\") or the first day of the month (\"2026-10-01\")")
     })
+}
+
+/// `DD.MM.YYYY` (optionally with a time): the dates Excel writes where the decimal mark is
+/// a comma, always day first.
+fn dotted_date(text: &str) -> Option<NaiveDate> {
+    let mut parts = date_part(text).split('.');
+    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits = |s: &str, most: usize| {
+        !s.is_empty() && s.len() <= most && s.bytes().all(|c| c.is_ascii_digit())
+    };
+    if parts.next().is_some() || !digits(d, 2) || !digits(m, 2) || y.len() != 4 || !digits(y, 4) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
 /// `YYYY-MM-DD`, optionally followed by a time.
@@ -89,7 +110,8 @@ pub struct DateEvidence {
 }
 
 impl DateEvidence {
-    pub fn see(&mut self, line: u64, text: &str) {
+    /// Notes a date cell; `line` gives its line, asked only for the first of each kind.
+    pub fn see(&mut self, line: impl FnOnce() -> u64, text: &str) {
         let Some((a, b, _)) = slash_date(text) else {
             return;
         };
@@ -103,7 +125,7 @@ impl DateEvidence {
             return;
         };
         if slot.is_none() {
-            *slot = Some((line, text.trim().to_string()));
+            *slot = Some((line(), text.trim().to_string()));
         }
     }
 
@@ -136,7 +158,7 @@ impl DateEvidence {
 /// A training date: `YYYY-MM-DD` (with or without a time) or a slash date in `order`.
 pub fn date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, String> {
     let t = text.trim();
-    if let Some(d) = iso_date(t) {
+    if let Some(d) = iso_date(t).or_else(|| dotted_date(t)) {
         return Ok(d);
     }
     let bad = || format!("`{t}` is not a date: write YYYY-MM-DD (\"2026-03-14\")");
@@ -166,6 +188,14 @@ pub fn number(
             "{column} is empty: write 0 if there was none (Partner Center writes 0)"
         ));
     }
+    let example = if decimal_comma { "1250,50" } else { "1250.50" };
+    // Where the decimal mark is a comma, a point is a thousands separator ("1.234,50"):
+    // read as a decimal point it would be a thousand times too small.
+    if decimal_comma && t.contains('.') && (t.contains(',') || thousands(t)) {
+        return Err(format!(
+            "{column} `{t}` has a thousands separator: write the number without it, as in {example}"
+        ));
+    }
     let written: std::borrow::Cow<'_, str> = if decimal_comma {
         t.replace(',', ".").into()
     } else {
@@ -191,6 +221,17 @@ pub fn number(
     Ok(d)
 }
 
+/// Whether `t` reads as groups of three digits after points: `1.234`, `12.345.678`.
+fn thousands(t: &str) -> bool {
+    let t = t.strip_prefix('-').unwrap_or(t);
+    let mut groups = t.split('.');
+    let head = groups.next().unwrap_or_default();
+    !head.is_empty()
+        && head.len() <= 3
+        && head.bytes().all(|c| c.is_ascii_digit())
+        && groups.all(|g| g.len() == 3 && g.bytes().all(|c| c.is_ascii_digit()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,27 +252,33 @@ mod tests {
         assert_eq!(m("10/31/2026 0:00"), "2026-10");
         assert_eq!(m("Oct-26"), "2026-10");
         assert!(m("3/4/2026").contains("could be month 3 or month 4"));
-        assert!(m("13/13/2026").contains("not a month"));
+        assert!(m("13/13/2026").contains("not a date"));
         assert!(m("soon").contains("not a month"));
+        assert!(m("2/30/2026").contains("not a date"));
+        assert_eq!(m("01.10.2026"), "2026-10");
     }
 
     #[test]
     fn a_files_dates_settle_their_order() {
         let mut e = DateEvidence::default();
-        e.see(2, "3/4/2026");
+        e.see(|| 2, "3/4/2026");
         assert!(e.order(None).is_err());
         assert_eq!(e.order(Some(DateOrder::Dmy)), Ok(Some(DateOrder::Dmy)));
-        e.see(3, "3/14/2026 0:00");
+        e.see(|| 3, "3/14/2026 0:00");
         assert_eq!(e.order(None), Ok(Some(DateOrder::Mdy)));
         let d = date("3/4/2026", Some(DateOrder::Mdy)).unwrap();
         assert_eq!(d, NaiveDate::from_ymd_opt(2026, 3, 4).unwrap());
-        e.see(4, "14/3/2026");
+        e.see(|| 4, "14/3/2026");
         assert_eq!(e.order(None).unwrap_err().0, 3);
         assert_eq!(
             date("2026-03-14T10:00:00", None).unwrap(),
             NaiveDate::from_ymd_opt(2026, 3, 14).unwrap()
         );
         assert!(date("2/30/2026", Some(DateOrder::Mdy)).is_err());
+        assert_eq!(
+            date("03.04.2026", None).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 4, 3).unwrap()
+        );
     }
 
     #[test]
@@ -246,6 +293,20 @@ mod tests {
             "12.5"
         );
         assert!(number("12,5x", "acr", true, false).is_err());
+        assert!(
+            number("1.234", "acr", true, true)
+                .unwrap_err()
+                .contains("thousands")
+        );
+        assert!(
+            number("1.234,5", "acr", true, true)
+                .unwrap_err()
+                .contains("1250,50")
+        );
+        assert_eq!(
+            number("12.5", "acr", true, true).unwrap().to_string(),
+            "12.5"
+        );
         assert!(number("1e3", "acr", true, false).is_err());
         assert!(
             number("", "acr", true, false)

@@ -3,6 +3,7 @@
 use std::fmt::Write;
 use std::path::PathBuf;
 
+use crate::import::training::Unknown;
 use crate::import::usage::Skipped;
 use crate::import::{KindSummary, Summary};
 use crate::money::grouped;
@@ -73,6 +74,24 @@ fn kind(out: &mut String, k: &KindSummary) {
     }
 }
 
+/// A line of training rows left out for one reason, by title or type, most first.
+fn left_out(out: &mut String, why: &str, list: &[Unknown]) {
+    if list.is_empty() {
+        return;
+    }
+    let rows: u64 = list.iter().map(|u| u.rows).sum();
+    let each: Vec<String> = list
+        .iter()
+        .map(|u| format!("{} {}", quoted(&u.title), grouped(&u.rows.to_string())))
+        .collect();
+    let _ = writeln!(
+        out,
+        "  left out, {why}: {}: {}",
+        n(rows, "row", "rows"),
+        each.join(", ")
+    );
+}
+
 pub fn render(summary: &Summary, written: &[PathBuf]) -> String {
     let mut out = String::new();
     let file = |name: &str| {
@@ -129,12 +148,13 @@ pub fn render(summary: &Summary, written: &[PathBuf]) -> String {
         if h.negative_acr_months > 0 {
             let _ = writeln!(
                 out,
-                "{} had credits larger than the counted ACR; written as 0.",
+                "{} had credits larger than the counted ACR, {} USD below zero in all; written as 0 (a history holds no negative month, so the trailing twelve months' ACR there is that much too high).",
                 n(
                     h.negative_acr_months as u64,
                     "tenant-month",
                     "tenant-months"
-                )
+                ),
+                crate::money::usd(h.negative_acr_usd)
             );
         }
     }
@@ -155,20 +175,12 @@ pub fn render(summary: &Summary, written: &[PathBuf]) -> String {
                 String::new()
             }
         );
-        if !t.not_in_catalog.is_empty() {
-            let rows: u64 = t.not_in_catalog.iter().map(|u| u.rows).sum();
-            let titles: Vec<String> = t
-                .not_in_catalog
-                .iter()
-                .map(|u| format!("{} {}", quoted(&u.title), grouped(&u.rows.to_string())))
-                .collect();
-            let _ = writeln!(
-                out,
-                "  left out, not in the catalog: {}: {}",
-                n(rows, "row", "rows"),
-                titles.join(", ")
-            );
-        }
+        left_out(
+            &mut out,
+            "not a certification or an exam",
+            &t.not_certifications,
+        );
+        left_out(&mut out, "not in the catalog", &t.not_in_catalog);
         for a in &t.after_retirement {
             let _ = writeln!(
                 out,
