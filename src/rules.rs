@@ -201,7 +201,7 @@ pub fn loose_key(s: &str) -> String {
 
 /// What counts as Security usage in Partner Center's downloads (`pcsim import`). Names
 /// match ignoring case, spaces, hyphens and underscores.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Usage {
     /// Azure offers whose consumption never counts (read when a download has an offer
@@ -215,17 +215,6 @@ pub struct Usage {
     pub azure_services: Vec<Eligible>,
     /// Microsoft 365 workloads whose paid units and active users count.
     pub m365_workloads: Vec<Eligible>,
-}
-
-impl Default for Usage {
-    fn default() -> Usage {
-        Usage {
-            excluded_azure_offers: Vec::new(),
-            attribution_aliases: std::collections::BTreeMap::new(),
-            azure_services: Vec::new(),
-            m365_workloads: Vec::new(),
-        }
-    }
 }
 
 /// An eligible Azure service or Microsoft 365 workload.

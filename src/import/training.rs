@@ -80,6 +80,9 @@ struct Person {
     position: u64,
 }
 
+/// Holding a certification: since, and until (`None`: no expiry known).
+type Stretch = (NaiveDate, Option<NaiveDate>);
+
 /// One completion of a catalog certification.
 struct Completion {
     person: PersonKey,
@@ -253,8 +256,7 @@ pub fn read(
         }
     }
     let same = same_people(&people, paths)?;
-    let mut held: BTreeMap<(PersonKey, usize), Vec<(NaiveDate, Option<NaiveDate>)>> =
-        BTreeMap::new();
+    let mut held: BTreeMap<(PersonKey, usize), Vec<Stretch>> = BTreeMap::new();
     for c in completions {
         let person = same.get(&c.person).cloned().unwrap_or(c.person);
         held.entry((person, c.cert))
@@ -286,8 +288,8 @@ pub fn read(
         merged += stretches.len() as u64;
         // Completions while the certification was still valid extend one stretch of
         // holding it; one after a lapse starts another.
-        let mut open: Option<(NaiveDate, Option<NaiveDate>)> = None;
-        let close = |s: (NaiveDate, Option<NaiveDate>), lines: &mut Vec<_>| {
+        let mut open: Option<Stretch> = None;
+        let close = |s: Stretch, lines: &mut Vec<_>| {
             // Valid on the as-of day: assumed renewed every year (RULES §5).
             let lapsed = s.1.filter(|u| *u < as_of);
             lines.push((person.clone(), cert, s.0, lapsed));
