@@ -29,6 +29,15 @@ T6 = ("9a8b7c6d-4444-4d6e-9f70-8b9c0d1e2f30", "Woodgrove Bank")
 T7 = ("E2D3C4B5-5555-4E7F-A081-9C0D1E2F3041", "")
 T8 = ("c4d5e6f7-6666-4f80-b192-0d1e2f304152", "Litware Inc.")
 T9 = ("1f2e3d4c-7777-4091-a2b3-1e2f30415263", "Adventure Works")  # no eligible usage
+# Two Tailspin Toys tenants whose ids share their first 8 characters. T11's M365 rows
+# still carry its older name; its only Azure row (2026-10, after the history's end)
+# has the new one, which makes the two names equal.
+T10 = ("8d7e6f5a-9b0c-4d1e-8f2a-3b4c5d6e7f80", "Tailspin Toys")
+T11 = ("8d7e6f5a-0c1d-4e2f-9a3b-4c5d6e7f8091", "Tailspin Toys")
+T11_OLD_NAME = "Tailspin Toys Ltd"
+# A customer whose name in Partner Center is T1's name with its id added (the name
+# `pcsim import` would give T1 if only the two Contoso Ltd tenants shared a name).
+T12 = ("a0b1c2d3-8888-4a5b-9c6d-7e8f90a1b2c3", "Contoso Ltd (3f2504e0)")
 
 # Months 2025-09 .. 2026-10: index i = 0 .. 13.
 MONTHS = [(2025, 9), (2025, 10), (2025, 11), (2025, 12)] + [(2026, m) for m in range(1, 11)]
@@ -107,6 +116,11 @@ def azure_rows():
         # T9 Adventure Works (the one without eligible usage): a Key Vault of a few tenths
         # of a cent a month.
         add(i, T9, "kv", "Key Vault", "PAL", "Pay-As-You-Go", "0.004")
+
+        # T11 Tailspin Toys: its first Azure usage comes in 2026-10 (after the history's
+        # end: dropped, but its name is the newest one).
+        if i == 13:
+            add(i, T11, "kv", "Key Vault", "CSP 2T", "Azure plan", "12.50")
 
     # A late correction for 2025-12 that arrived in the 2026 download.
     late = ((2025, 12), T4[0], "Northwind Traders Ltd", sub(T4, "hub"), "Azure Firewall",
@@ -241,6 +255,18 @@ def m365_rows():
     for i in range(13):
         # T9 Adventure Works (the other one): Intune, but another partner is DPOR.
         add(i, T9, "Intune", 25, 20, "DPOR", "Microsoft Intune Plan 1")
+    for i in range(4, 13):
+        # T10 Tailspin Toys: Entra ID P1 from 2026-01, CSP Tier1.
+        add(i, T10, "Microsoft Entra ID P1", 60, 45, "CSP Tier1",
+            "Microsoft 365 Business Premium")
+    for i in range(7, 13):
+        # T11 Tailspin Toys (still "Tailspin Toys Ltd" here): Intune from 2026-04, CSP 2T.
+        add(i, T11, "Intune", 30, 22 + (i - 7), "CSP 2T", "Microsoft Intune Plan 1",
+            name=T11_OLD_NAME)
+    for i in range(9, 13):
+        # T12 "Contoso Ltd (3f2504e0)": Defender for Office 365 from 2026-06, CSP Tier1.
+        add(i, T12, "Microsoft Defender for Office 365", 15, 9, "CSP Tier1",
+            "Microsoft Defender for Office 365 (Plan 1)")
     return out
 
 
