@@ -58,10 +58,10 @@ fn the_downloads_give_the_reference_history_and_people() {
         expected("expected/people.csv")
     );
     assert!(
-        text.contains("8 tenants, 2025-09 to 2026-09, 93 rows"),
+        text.contains("11 tenants, 2025-09 to 2026-09, 112 rows"),
         "{text}"
     );
-    assert!(text.contains("8 people, 13 certifications"), "{text}");
+    assert!(text.contains("8 people, 16 certifications"), "{text}");
 }
 
 #[test]
@@ -148,7 +148,7 @@ fn the_summary_counts_every_row_once() {
     );
     assert!(
         warnings[1].contains(
-            "the history ends at 2026-09, and 12 Azure usage rows after it were left out"
+            "the history ends at 2026-09, and 13 Azure usage rows after it were left out"
         ),
         "{warnings:?}"
     );
@@ -226,6 +226,30 @@ fn every_bad_download_is_named_with_its_line() {
             "bad-m365-negative-units.csv",
             ":3:",
             "PaidAvailableUnits must not be negative",
+        ),
+        (
+            "--azure",
+            "bad-azure-no-such-day.csv",
+            ":3:",
+            "`2/30/2026` is not a date: write the month as YYYY-MM (\"2026-02\")",
+        ),
+        (
+            "--azure",
+            "bad-azure-thousands-point.csv",
+            ":3:",
+            "`1.234` has a thousands separator",
+        ),
+        (
+            "--training",
+            "bad-training-expiry-before-completion.csv",
+            ":3:",
+            "it expires (2025-09-23) on or before it was completed (2026-09-23)",
+        ),
+        (
+            "--training",
+            "bad-training-name-two-emails.csv",
+            ":4:",
+            "Maria Garcia has no email here, and 2 people of that name have one (maria.garcia2@adatum.example, maria.garcia@adatum.example)",
         ),
     ];
     for (flag, file, line, message) in cases {
@@ -406,7 +430,7 @@ fn imported_files_feed_a_scenario() {
     let text = stdout(pcsim().current_dir(dir.path()).args(["check", "plan.toml"]));
     assert!(text.contains("People (8)"), "{text}");
     assert!(
-        text.contains("out/history.csv: 8 tenants, 93 rows, 2025-09 to 2026-09"),
+        text.contains("out/history.csv: 11 tenants, 112 rows, 2025-09 to 2026-09"),
         "{text}"
     );
     stdout(

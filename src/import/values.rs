@@ -67,7 +67,8 @@ pub fn month(text: &str) -> Result<Month, String> {
         return NaiveDate::from_ymd_opt(y, month, day)
             .map(Month::of_date)
             .ok_or_else(|| {
-                format!("`{t}` is not a date: write the month as YYYY-MM (\"2026-10\")")
+                let example = Month::new(y, month).map_or("2026-10".into(), |m| m.to_string());
+                format!("`{t}` is not a date: write the month as YYYY-MM (\"{example}\")")
             });
     }
     crate::month::month_from_spreadsheet(t).map_err(|_| {

@@ -349,7 +349,8 @@ def parse_month(text, where):
                 "%s: `%s` reads two ways (month %d or month %d): write the month as YYYY-MM"
                 % (where, s, a, b))
         if not valid_date(year, mon, day):
-            raise bad
+            raise InputError("%s: `%s` is not a date: month %d has no day %d"
+                             % (where, s, mon, day))
         return (year, mon)
 
     # A dotted date is always day first: 01.10.2026 is October.
@@ -389,15 +390,14 @@ def parse_number(text, where, what, sep, allow_negative):
     optional decimal point; no sign '+', no exponent, no thousands separators). None may
     be over 1,000,000,000 in absolute value. With a `;` separator a decimal comma is
     read, and a point is refused when the value also has a comma (`1.234,50`) or looks
-    like groups of three digits after points (`1.234`, `12.345.678`). Reading: that is
-    `-?digits(.ddd)+`, so `1234.567` is refused too; `1.5` and `1.2345` are read with a
-    decimal point. (not exercised)"""
+    like groups of three digits after points: one to three digits, then `.ddd` groups
+    (`1.234`, `12.345.678`; `1234.567` is a decimal point, as are `1.5` and `1.2345`)."""
     s = text.strip()
     if s == "":
         raise InputError("%s: the %s cell is empty (write 0)" % (where, what))
     candidate = s
     if sep == ";":
-        if "." in s and ("," in s or re.fullmatch(r"-?\d+(?:\.\d{3})+", s)):
+        if "." in s and ("," in s or re.fullmatch(r"-?\d{1,3}(?:\.\d{3})+", s)):
             raise InputError("%s: %s `%s` has a point, taken for a thousands separator in a "
                              ";-separated file: write it without, as in 1250,50"
                              % (where, what, s))
@@ -790,6 +790,16 @@ def import_training(paths, as_of, forced_dates):
         for line, cells in table:
             where = "%s:%d" % (path, line)
             summary["rows_read"] += 1
+            type_text = cell(cells, columns, "type")
+            if not is_credential(type_text):
+                # "Only rows whose type is a certification or an exam are read": a course
+                # row is counted here and nothing more of it is read (not its person, not
+                # its dates). Reading: its dates still take part in finding the file's
+                # date convention above (the file settles it); types are grouped exactly
+                # as written. (not exercised)
+                summary["not_certifications"][type_text] = \
+                    summary["not_certifications"].get(type_text, 0) + 1
+                continue
             email = cell(cells, columns, "email")
             name = collapse(cell(cells, columns, "first") + " " + cell(cells, columns, "last"))
             if email != "":
@@ -803,7 +813,8 @@ def import_training(paths, as_of, forced_dates):
                 persons[key] = {"display": name if name != "" else email,
                                 "email": email.lower(), "first_row": where}
             title = cell(cells, columns, "title")
-            # Reading: every row's dates are read and checked, also rows left out below.
+            # Every other row's dates are read and checked (Reading: also rows whose
+            # title is not in the catalog or that are dropped after a retirement).
             completed_text = cell(cells, columns, "completed")
             if completed_text == "":
                 raise InputError("%s: the completion date is empty" % where)
@@ -814,12 +825,6 @@ def import_training(paths, as_of, forced_dates):
                 raise InputError("%s: the expiration %s is on or before the completion %s: "
                                  "are the two date columns swapped?"
                                  % (where, expires.isoformat(), completed.isoformat()))
-            type_text = cell(cells, columns, "type")
-            if not is_credential(type_text):
-                # Reading: grouped by the type as written, exactly.
-                summary["not_certifications"][type_text] = \
-                    summary["not_certifications"].get(type_text, 0) + 1
-                continue
             index = match_certification(title)
             if index is None:
                 summary["unknown_titles"][title] = summary["unknown_titles"].get(title, 0) + 1
