@@ -291,40 +291,46 @@ fn big_azure(rows: usize, tenants: usize) -> String {
     text
 }
 
+/// The history `pcsim import --azure azure.csv` makes in `dir`, the same on 1, 2 and 8
+/// cores.
+fn history_on_any_core_count(dir: &Path) -> String {
+    let outputs: Vec<String> = ["1", "2", "8"]
+        .iter()
+        .map(|threads| {
+            stdout(
+                pcsim()
+                    .current_dir(dir)
+                    .env("RAYON_NUM_THREADS", threads)
+                    .args(["import", "--azure", "azure.csv", "--out", threads]),
+            );
+            read_csv(&dir.join(threads).join("history.csv"))
+        })
+        .collect();
+    assert_eq!(outputs[0], outputs[1]);
+    assert_eq!(outputs[0], outputs[2]);
+    outputs[0].clone()
+}
+
 #[test]
 fn a_big_download_reads_the_same_on_any_number_of_cores() {
     // 60,000 rows (about 4 MB): several pieces, some of which start inside the quoted,
     // two-line name.
     let (rows, tenants) = (60_000, 100);
     let dir = folder(&[("azure.csv", &big_azure(rows, tenants))]);
-    let mut outputs = Vec::new();
-    for threads in ["1", "2", "8"] {
-        let out = dir.path().join(format!("out{threads}"));
-        stdout(
-            pcsim()
-                .env("RAYON_NUM_THREADS", threads)
-                .args(["import", "--azure"])
-                .arg(dir.path().join("azure.csv"))
-                .arg("--out")
-                .arg(&out),
-        );
-        outputs.push(read_csv(&out.join("history.csv")));
-    }
-    assert_eq!(outputs[0], outputs[1]);
-    assert_eq!(outputs[0], outputs[2]);
+    let history = history_on_any_core_count(dir.path());
     // Each tenant has 600 rows, 300 of them Key Vault at 1.25: 375 USD.
-    let lines: Vec<&str> = outputs[0].lines().collect();
+    let lines: Vec<&str> = history.lines().collect();
     assert_eq!(
         lines.len(),
         1 + tenants + 1,
         "the header, and tenant 0's name holds a line break"
     );
     assert!(
-        outputs[0].contains("\"Name, 7\",2026-01,0,0,375,,PAL\n"),
+        history.contains("\"Name, 7\",2026-01,0,0,375,,PAL\n"),
         "{}",
-        &outputs[0][..300]
+        &history[..300]
     );
-    assert!(outputs[0].contains("\"Name,\nzero\",2026-01,0,0,375,,PAL\n"));
+    assert!(history.contains("\"Name,\nzero\",2026-01,0,0,375,,PAL\n"));
 }
 
 #[test]
@@ -622,25 +628,14 @@ fn a_stray_quote_in_a_big_download_reads_alike_on_any_core_count() {
         text.push_str(&format!("2026-01,id-{t},{name},Key Vault,PAL,0.5\n"));
     }
     let dir = folder(&[("azure.csv", &text)]);
-    let mut outputs = Vec::new();
-    for threads in ["1", "2", "8"] {
-        stdout(
-            pcsim()
-                .current_dir(dir.path())
-                .env("RAYON_NUM_THREADS", threads)
-                .args(["import", "--azure", "azure.csv", "--out", threads]),
-        );
-        outputs.push(read_csv(&dir.path().join(threads).join("history.csv")));
-    }
-    assert_eq!(outputs[0], outputs[1]);
-    assert_eq!(outputs[0], outputs[2]);
+    let history = history_on_any_core_count(dir.path());
     // 800 rows of 0.50 USD per tenant.
     assert!(
-        outputs[0].contains("\"Contoso 12\"\" Monitors\",2026-01,0,0,400,,PAL\n"),
+        history.contains("\"Contoso 12\"\" Monitors\",2026-01,0,0,400,,PAL\n"),
         "{}",
-        &outputs[0][..400]
+        &history[..400]
     );
-    assert!(outputs[0].contains("\"Two\nlines\",2026-01,0,0,400,,PAL\n"));
+    assert!(history.contains("\"Two\nlines\",2026-01,0,0,400,,PAL\n"));
 }
 
 #[test]
@@ -748,5 +743,23 @@ fn a_ruleset_from_before_usage_lists_still_loads() {
     assert_eq!(
         read_csv(&dir.path().join("out/history.csv")),
         "tenant,month,seats,active,acr,m365,azure\nt1,2026-01,0,0,5,,CSP T1\nt2,2026-01,0,0,5,,PAL\n"
+    );
+}
+
+#[test]
+fn the_ems_dataset_columns_are_read_too() {
+    // Other names of the same values, in another order, tab-separated.
+    let dir = folder(&[(
+        "ems.tsv",
+        "AttributionType\tActiveUsers\tPaidUnits\tWorkload\tCustomerId\tMonthStartDate\n\
+         CSP Tier2\t20\t40\tIntune\tT-1\t2026-04-01\n\
+         CSP Tier2\t30\t60\tAzure AD Premium P1\tT-1\t2026-04-01\n\
+         CSP Tier2\t900\t1000\tExchange\tT-1\t2026-04-01\n",
+    )]);
+    import_in(dir.path(), &["--m365", "ems.tsv", "--out", "out"]);
+    // Seats: the larger eligible workload (60); active users: both (20 + 30).
+    assert_eq!(
+        read_csv(&dir.path().join("out/history.csv")),
+        "tenant,month,seats,active,acr,m365,azure\nT-1,2026-04,60,50,0,CSP Tier2,\n"
     );
 }
