@@ -223,9 +223,10 @@ pub fn read_history_counting(
         && memchr::memchr(b'"', body).is_none()
         && memchr::memchr_iter(b'\r', body).all(|i| body.get(i + 1) == Some(&b'\n'));
     let pieces = if plain {
-        // A few pieces per core: each holds its own name table, so fewer is cheaper when
-        // every tenant appears in every piece (a file concatenated month by month).
-        split_at_lines(body, body_start, rayon::current_num_threads() * 2)
+        // One piece per core: each holds its own name table, which in a file in any order
+        // holds nearly every tenant, and all of them are merged after. Two a core cost a
+        // shuffled million tenants 0.3 s and 120 MB more, and gained nothing elsewhere.
+        split_at_lines(body, body_start, rayon::current_num_threads())
     } else {
         vec![(body_start, body)]
     };
