@@ -310,43 +310,8 @@ pub fn read_history_counting(
 
     // Group rows by tenant with a counting sort (tenants are dense ids), keeping file
     // order within a tenant, then order each tenant's few rows by month.
-    let mut starts = vec![0usize; names.len() + 1];
-    for ((_, ids), remap) in pieces.iter().zip(&remaps) {
-        for &id in ids {
-            starts[remap[id as usize] as usize + 1] += 1;
-        }
-    }
-    for t in 0..names.len() {
-        starts[t + 1] += starts[t];
-    }
-    // The grouped rows are written once, straight into fresh memory: zeroing it first
-    // took a serial pass over all of it (30 MB at 100,000 tenants).
-    let mut rows: Vec<HistoryRow> = Vec::with_capacity(total);
-    // Each worker fills the rows of one range of tenants, reading every piece in file
-    // order, so the ranges are disjoint slices and the result does not depend on timing.
-    let slices = by_ranges(&mut rows.spare_capacity_mut()[..total], &starts);
-    slices.into_par_iter().for_each(|(range, out)| {
-        let base = starts[range.start];
-        let mut cursor: Vec<usize> = starts[range.clone()].iter().map(|s| s - base).collect();
-        for ((chunk_rows, ids), remap) in pieces.iter().zip(&remaps) {
-            for (row, &id) in chunk_rows.iter().zip(ids) {
-                let t = remap[id as usize] as usize;
-                if range.contains(&t) {
-                    let slot = &mut cursor[t - range.start];
-                    out[*slot].write(*row);
-                    *slot += 1;
-                }
-            }
-        }
-        // Every tenant's slots were filled, up to where the next tenant's begin: with the
-        // ranges covering every tenant, that is every slot (what `set_len` below needs).
-        let ends = starts[range.start + 1..=range.end].iter().map(|s| s - base);
-        assert!(cursor.iter().copied().eq(ends), "every grouped row written");
-    });
-    // SAFETY: the ranges cover tenants 0..names.len(), whose slots are 0..total, and each
-    // worker has checked that it wrote every slot of its range.
-    unsafe { rows.set_len(total) };
-    drop(pieces);
+    let starts = count_rows(&pieces, &remaps, names.len());
+    let mut rows = place_rows(pieces, &remaps, &starts, total);
     // Each tenant's few rows in month order, on every core again, one range of tenants to
     // a worker. Rows of one month are a duplicate, an error whatever their order.
     let duplicate = by_ranges(&mut rows, &starts)
@@ -381,6 +346,74 @@ pub fn read_history_counting(
         starts,
         span,
     })
+}
+
+/// Where each tenant's rows start once grouped (one more entry: the end). Each piece
+/// counts its own tenants' rows on its core (in a file in no order, adding them up
+/// straight into the tenants' counts missed the cache on nearly every row).
+fn count_rows(
+    pieces: &[(Vec<HistoryRow>, Vec<u32>)],
+    remaps: &[Vec<u32>],
+    tenants: usize,
+) -> Vec<usize> {
+    let counted: Vec<Vec<u32>> = pieces
+        .par_iter()
+        .zip(remaps)
+        .map(|((_, ids), remap)| {
+            let mut counts = vec![0u32; remap.len()];
+            for &id in ids {
+                counts[id as usize] += 1;
+            }
+            counts
+        })
+        .collect();
+    let mut starts = vec![0usize; tenants + 1];
+    for (counts, remap) in counted.iter().zip(remaps) {
+        for (&count, &t) in counts.iter().zip(remap) {
+            starts[t as usize + 1] += count as usize;
+        }
+    }
+    for t in 0..tenants {
+        starts[t + 1] += starts[t];
+    }
+    starts
+}
+
+/// The rows grouped by tenant: each worker fills the rows of one range of tenants,
+/// reading every piece in file order, so the ranges are disjoint slices and the result
+/// does not depend on timing.
+fn place_rows(
+    pieces: Vec<(Vec<HistoryRow>, Vec<u32>)>,
+    remaps: &[Vec<u32>],
+    starts: &[usize],
+    total: usize,
+) -> Vec<HistoryRow> {
+    // The grouped rows are written once, straight into fresh memory: zeroing it first
+    // took a serial pass over all of it (30 MB at 100,000 tenants).
+    let mut rows: Vec<HistoryRow> = Vec::with_capacity(total);
+    let slices = by_ranges(&mut rows.spare_capacity_mut()[..total], starts);
+    slices.into_par_iter().for_each(|(range, out)| {
+        let base = starts[range.start];
+        let mut cursor: Vec<usize> = starts[range.clone()].iter().map(|s| s - base).collect();
+        for ((chunk_rows, ids), remap) in pieces.iter().zip(remaps) {
+            for (row, &id) in chunk_rows.iter().zip(ids) {
+                let t = remap[id as usize] as usize;
+                if range.contains(&t) {
+                    let slot = &mut cursor[t - range.start];
+                    out[*slot].write(*row);
+                    *slot += 1;
+                }
+            }
+        }
+        // Every tenant's slots were filled, up to where the next tenant's begin: with the
+        // ranges covering every tenant, that is every slot (what `set_len` below needs).
+        let ends = starts[range.start + 1..=range.end].iter().map(|s| s - base);
+        assert!(cursor.iter().copied().eq(ends), "every grouped row written");
+    });
+    // SAFETY: the ranges cover tenants 0..names.len(), whose slots are 0..total, and each
+    // worker has checked that it wrote every slot of its range.
+    unsafe { rows.set_len(total) };
+    rows
 }
 
 /// Puts one tenant's rows in month order by placing each at its month, when they span
