@@ -14,6 +14,7 @@ pub mod destination;
 pub mod error;
 pub mod explain;
 pub mod facts;
+pub mod huge_pages;
 pub mod import;
 pub mod money;
 pub mod month;
