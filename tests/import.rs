@@ -763,3 +763,19 @@ fn the_ems_dataset_columns_are_read_too() {
         "tenant,month,seats,active,acr,m365,azure\nT-1,2026-04,60,50,0,CSP Tier2,\n"
     );
 }
+
+#[test]
+fn a_split_that_lands_on_a_line_break_inside_quotes_moves_past_it() {
+    // Every row is 46 bytes with a line break inside its quoted name at byte 22; with an
+    // odd number of rows, half the body (where one core's split falls) ends right on one
+    // of those breaks.
+    let header = "Month,CustomerTenantId,CustomerName,ServiceName,PartnerAttributionType,ACR\n";
+    let row = "2026-01,t1,\"aaaaaaaaaa\nbbbbb\",Key Vault,PAL,1\n";
+    assert_eq!((row.len(), row.find('\n')), (46, Some(22)));
+    let rows = 60_001;
+    let dir = folder(&[("azure.csv", &format!("{header}{}", row.repeat(rows)))]);
+    assert_eq!(
+        history_on_any_core_count(dir.path()),
+        "tenant,month,seats,active,acr,m365,azure\n\"aaaaaaaaaa\nbbbbb\",2026-01,0,0,60001,,PAL\n"
+    );
+}

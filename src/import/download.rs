@@ -72,9 +72,11 @@ impl Download {
         let mut from = 0;
         while from < body.len() {
             let mut to = (from + target).min(body.len());
-            // The first line end at or after `to - 1` that is outside quotes.
+            // The first line end at or after `to - 1` that is outside quotes; one inside
+            // a quoted field sends the search on past it.
+            let mut search = to - 1;
             while to < body.len() {
-                let Some(end) = memchr::memchr(b'\n', &body[to - 1..]).map(|i| to - 1 + i) else {
+                let Some(end) = memchr::memchr(b'\n', &body[search..]).map(|i| search + i) else {
                     to = body.len();
                     break;
                 };
@@ -83,6 +85,7 @@ impl Download {
                 if !quotes.quoted {
                     break;
                 }
+                search = to;
             }
             pieces.push((self.body_start + from, &body[from..to]));
             from = to;
