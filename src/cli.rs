@@ -491,7 +491,8 @@ fn import(
     let mut imported = crate::import::import(request, &rules, &reading)?;
     drop(progress);
     let stale = out.join("history.csv");
-    if imported.history.is_none() && imported.summary.history.is_some() && stale.exists() {
+    let usage_given = !(request.azure.is_empty() && request.m365.is_empty());
+    if imported.history.is_none() && usage_given && stale.exists() {
         imported.summary.warnings.push(format!(
             "{} is left as it was, from an earlier import",
             stale.display()
@@ -514,18 +515,29 @@ fn import(
         .chain(&request.training)
         .cloned()
         .collect();
-    let mut written = Vec::new();
-    for (name, text) in [
+    let outputs: Vec<(PathBuf, &String)> = [
         ("history.csv", &imported.history),
         ("people.csv", &imported.people),
-    ] {
-        if let Some(text) = text {
-            let path = out.join(name);
-            // Excel reads a CSV as UTF-8 only when it starts with a byte-order mark.
-            let bytes = ["\u{FEFF}".as_bytes(), text.as_bytes()].concat();
-            write_atomic(&path, &bytes, &inputs)?;
-            written.push(path);
+    ]
+    .into_iter()
+    .filter_map(|(name, text)| text.as_ref().map(|t| (out.join(name), t)))
+    .collect();
+    // Neither file is written when either would replace a download being imported.
+    let real = |p: &std::path::Path| std::fs::canonicalize(p).ok();
+    for (path, _) in &outputs {
+        if real(path).is_some() && inputs.iter().any(|i| real(i) == real(path)) {
+            return Err(Error::Write {
+                path: path.clone(),
+                reason: "it is one of the input files; choose another --out folder".into(),
+            });
         }
+    }
+    let mut written = Vec::new();
+    for (path, text) in outputs {
+        // Excel reads a CSV as UTF-8 only when it starts with a byte-order mark.
+        let bytes = ["\u{FEFF}".as_bytes(), text.as_bytes()].concat();
+        write_atomic(&path, &bytes, &inputs)?;
+        written.push(path);
     }
     Ok(match format {
         SummaryFormat::Table => crate::report::import::render(&imported.summary, &written),

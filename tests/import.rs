@@ -779,3 +779,101 @@ fn a_split_that_lands_on_a_line_break_inside_quotes_moves_past_it() {
         "tenant,month,seats,active,acr,m365,azure\n\"aaaaaaaaaa\nbbbbb\",2026-01,0,0,60001,,PAL\n"
     );
 }
+
+#[test]
+fn the_reviews_training_cases() {
+    // Ana's first row has her email only, a later one her name too, and a third her name
+    // only: one person, shown by name. Bo's exam row has no expiry; his certification row
+    // says it lapsed in 2024, and that stands. A year typed as 1026 is refused.
+    let dir = folder(&[(
+        "training.csv",
+        "FirstName,LastName,Email,TrainingTitle,TrainingType,CompletionDate,ExpirationDate\n\
+         ,,ana@x.example,Microsoft Certified: Azure Security Engineer Associate,Certification,2025-03-14,2027-03-14\n\
+         Ana,Silva,ana@x.example,Exam SC-100: Microsoft Cybersecurity Architect,Exam,2025-05-01,\n\
+         Ana,Silva,,Exam SC-200: Microsoft Security Operations Analyst,Exam,2025-06-02,\n\
+         Bo,Lee,bo@x.example,Exam SC-200: Microsoft Security Operations Analyst,Exam,2023-01-05,\n\
+         Bo,Lee,bo@x.example,Microsoft Certified: Security Operations Analyst Associate,Certification,2023-01-10,2024-01-10\n",
+    )]);
+    let text = import_in(
+        dir.path(),
+        &[
+            "--training",
+            "training.csv",
+            "--as-of",
+            "2026-11-30",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(
+        read_csv(&dir.path().join("out/people.csv")),
+        "person,cert,passed,expires\n\
+         Ana Silva,AZ-500,2025-03-14,\n\
+         Ana Silva,SC-200,2025-06-02,\n\
+         Ana Silva,SC-100,2025-05-01,\n\
+         Bo Lee,SC-200,2023-01-05,2024-01-10\n",
+        "{text}"
+    );
+    let dir = folder(&[(
+        "azure.csv",
+        "Month,CustomerTenantId,ServiceName,PartnerAttributionType,ACR\n1026-01-01,t1,Key Vault,PAL,5\n",
+    )]);
+    let err = failure(pcsim().current_dir(dir.path()).args([
+        "import",
+        "--azure",
+        "azure.csv",
+        "--out",
+        "out",
+    ]));
+    assert!(
+        err.contains("azure.csv:2:") && err.contains("outside the years pcsim plans for"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_old_history_left_in_the_folder_is_said_and_inputs_are_never_written_over() {
+    let dir = folder(&[
+        (
+            "azure.csv",
+            "Month,CustomerTenantId,ServiceName,PartnerAttributionType,ACR\n",
+        ),
+        (
+            "out/history.csv",
+            "tenant,month,seats,active,acr\nOld,2026-01,1,1,1\n",
+        ),
+        (
+            "out/people.csv",
+            "person,cert,passed\nAna,SC-200,2025-01-01\n",
+        ),
+    ]);
+    let text = import_in(dir.path(), &["--azure", "azure.csv", "--out", "out"]);
+    assert!(
+        text.contains("history.csv is left as it was, from an earlier import"),
+        "{text}"
+    );
+    // The people CSV given as a training download would be written over: nothing is.
+    let training = "Email,TrainingTitle,TrainingCompletionDate\nana@x,Exam SC-200: X,2025-01-01\n";
+    std::fs::write(dir.path().join("out/people.csv"), training).unwrap();
+    let azure = "Month,CustomerTenantId,ServiceName,PartnerAttributionType,ACR\n2026-01,t1,Key Vault,PAL,5\n";
+    std::fs::write(dir.path().join("azure.csv"), azure).unwrap();
+    let out = pcsim()
+        .current_dir(dir.path())
+        .args([
+            "import",
+            "--azure",
+            "azure.csv",
+            "--training",
+            "out/people.csv",
+            "--out",
+            "out",
+        ])
+        .assert()
+        .code(3);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("one of the input files"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out/history.csv")).unwrap(),
+        "tenant,month,seats,active,acr\nOld,2026-01,1,1,1\n"
+    );
+}

@@ -75,6 +75,8 @@ enum PersonKey {
 struct Person {
     display: String,
     email: Option<String>,
+    /// The names (lowercased) its rows gave, for rows of that name without an email.
+    names: std::collections::BTreeSet<String>,
     /// Where the person is first named, for an error about them.
     file: usize,
     position: u64,
@@ -218,7 +220,11 @@ pub fn read(
                     "it expires ({e}) on or before it was completed ({passed}): are the two date columns swapped?"
                 )));
             }
-            let display = if name.is_empty() { email.clone() } else { name };
+            let display = if name.is_empty() {
+                email.clone()
+            } else {
+                name.clone()
+            };
             let Some(cert) = certification_of(rules, &title) else {
                 unknown
                     .entry(title.to_lowercase())
@@ -241,12 +247,21 @@ pub fn read(
                 });
                 continue;
             }
-            people.entry(key.clone()).or_insert(Person {
-                display,
-                email: (!email.is_empty()).then_some(email),
+            let named = !name.is_empty();
+            let person = people.entry(key.clone()).or_insert(Person {
+                display: display.clone(),
+                email: (!email.is_empty()).then_some(email.clone()),
+                names: Default::default(),
                 file,
                 position,
             });
+            // A person first met by email alone is shown by name once a row gives it.
+            if named {
+                if Some(&person.display) == person.email.as_ref() {
+                    person.display = display.clone();
+                }
+                person.names.insert(display.to_lowercase());
+            }
             completions.push(Completion {
                 person: key,
                 cert,
@@ -295,12 +310,14 @@ pub fn read(
             lines.push((person.clone(), cert, s.0, lapsed));
         };
         for (passed, expires) in stretches {
+            // A completion without an expiration date (an exam's row) says nothing of
+            // when the certification ends: the known dates decide.
             open = match open {
                 Some((since, until)) if until.is_none_or(|u| passed <= u) => Some((
                     since,
                     match (until, expires) {
                         (Some(a), Some(b)) => Some(a.max(b)),
-                        _ => None,
+                        (known, None) | (None, known) => known,
                     },
                 )),
                 Some(done) => {
@@ -360,25 +377,30 @@ fn same_people(
     people: &BTreeMap<PersonKey, Person>,
     paths: &[std::path::PathBuf],
 ) -> Result<BTreeMap<PersonKey, PersonKey>> {
+    // Who has an email, by each name their rows gave.
+    let mut by_name: BTreeMap<&str, Vec<&PersonKey>> = BTreeMap::new();
+    for (key, person) in people {
+        if matches!(key, PersonKey::Email(_)) {
+            for name in &person.names {
+                by_name.entry(name).or_default().push(key);
+            }
+        }
+    }
     let mut same = BTreeMap::new();
     for (key, person) in people {
         let PersonKey::Name(name) = key else {
             continue;
         };
-        let with_email: Vec<(&PersonKey, &Person)> = people
-            .iter()
-            .filter(|(k, p)| matches!(k, PersonKey::Email(_)) && p.display.to_lowercase() == *name)
-            .collect();
-        match with_email.as_slice() {
-            [] => {}
-            [(k, _)] => {
-                same.insert(key.clone(), (*k).clone());
+        match by_name.get(name.as_str()).map(Vec::as_slice) {
+            None | Some([]) => {}
+            Some([one]) => {
+                same.insert(key.clone(), (*one).clone());
             }
-            many => {
+            Some(many) => {
                 let path = &paths[person.file];
                 let emails: Vec<&str> = many
                     .iter()
-                    .filter_map(|(_, p)| p.email.as_deref())
+                    .filter_map(|k| people[*k].email.as_deref())
                     .collect();
                 return Err(csv_error(
                     path,

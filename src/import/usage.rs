@@ -704,6 +704,8 @@ pub fn history(
         }
     }
     // Each row is counted, left out for one reason, or after the end: never two of these.
+    // A name spelled two ways is shown as first written in the files, whichever months
+    // its rows are in (so that it does not depend on where the pieces were cut).
     let mut totals: BTreeMap<(usize, Reason, String), Skipped> = BTreeMap::new();
     for (k, s) in skipped {
         let rows: u64 = s
@@ -712,19 +714,19 @@ pub fn history(
             .filter(|(m, _)| **m <= end)
             .map(|(_, r)| r)
             .sum();
-        if rows > 0 {
-            totals
-                .entry((k, s.reason, loose_key(&s.name)))
-                .or_insert(Skipped {
-                    reason: s.reason,
-                    name: s.name,
-                    rows: 0,
-                })
-                .rows += rows;
-        }
+        totals
+            .entry((k, s.reason, loose_key(&s.name)))
+            .or_insert(Skipped {
+                reason: s.reason,
+                name: s.name,
+                rows: 0,
+            })
+            .rows += rows;
     }
     for ((k, _, _), s) in totals {
-        kinds[k].skipped.push(s);
+        if s.rows > 0 {
+            kinds[k].skipped.push(s);
+        }
     }
     for s in &mut kinds {
         s.skipped.sort_by(|a, b| {

@@ -42,6 +42,23 @@ fn slash_date(text: &str) -> Option<(u32, u32, i32)> {
 /// in a month column. Also `YYYY-MM`, ISO dates and date-times, and the spreadsheet forms
 /// of [`crate::month::month_from_spreadsheet`].
 pub fn month(text: &str) -> Result<Month, String> {
+    month_within(text).and_then(|m| {
+        plannable(m.first_day()).map_err(|e| format!("`{}` {e}", text.trim()))?;
+        Ok(m)
+    })
+}
+
+/// A day pcsim can plan with: from 1900 to 9999, as every month it reads.
+fn plannable(d: NaiveDate) -> Result<NaiveDate, String> {
+    use chrono::Datelike;
+    if (1900..=9999).contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err("is outside the years pcsim plans for, 1900 to 9999: is the year mistyped?".into())
+    }
+}
+
+fn month_within(text: &str) -> Result<Month, String> {
     let t = text.trim();
     if let Ok(m) = t.parse::<Month>() {
         return Ok(m);
@@ -158,6 +175,11 @@ impl DateEvidence {
 
 /// A training date: `YYYY-MM-DD` (with or without a time) or a slash date in `order`.
 pub fn date(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, String> {
+    date_within(text, order)
+        .and_then(|d| plannable(d).map_err(|e| format!("`{}` {e}", text.trim())))
+}
+
+fn date_within(text: &str, order: Option<DateOrder>) -> Result<NaiveDate, String> {
     let t = text.trim();
     if let Some(d) = iso_date(t).or_else(|| dotted_date(t)) {
         return Ok(d);
@@ -227,8 +249,10 @@ fn thousands(t: &str) -> bool {
     let t = t.strip_prefix('-').unwrap_or(t);
     let mut groups = t.split('.');
     let head = groups.next().unwrap_or_default();
+    // A first group of thousands never starts with 0: `0.004` is a decimal point.
     !head.is_empty()
         && head.len() <= 3
+        && !head.starts_with('0')
         && head.bytes().all(|c| c.is_ascii_digit())
         && groups.all(|g| g.len() == 3 && g.bytes().all(|c| c.is_ascii_digit()))
 }
@@ -257,6 +281,12 @@ mod tests {
         assert!(m("soon").contains("not a month"));
         assert!(m("2/30/2026").contains("not a date"));
         assert_eq!(m("01.10.2026"), "2026-10");
+        assert!(m("1026-01-01").contains("outside the years"));
+        assert!(
+            date("0025-01-01", None)
+                .unwrap_err()
+                .contains("outside the years")
+        );
     }
 
     #[test]

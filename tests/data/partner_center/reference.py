@@ -837,6 +837,13 @@ def import_training(paths, as_of, forced_dates):
                     "retired": cert["retired"]})
                 continue
             completions.append((key, index, completed, expires))
+            # A person first met by email alone is shown by name once a kept row gives
+            # it; the names of kept rows are the ones a row without an email can match.
+            if name != "":
+                person = persons[key]
+                person.setdefault("names", set()).add(name.lower())
+                if person["display"] == email:
+                    person["display"] = name
 
     # A person known by name only (a row without an email) who has a kept completion is
     # the person with an email whose display name is that name, when exactly one such
@@ -846,7 +853,8 @@ def import_training(paths, as_of, forced_dates):
     by_name = {}
     for key, p in persons.items():
         if key[0] == "email" and key in holders:
-            by_name.setdefault(p["display"].lower(), []).append(key)
+            for n in sorted(p.get("names", ())):
+                by_name.setdefault(n, []).append(key)
     same_as = {}
     for key, p in persons.items():
         if key[0] != "name" or key not in holders:
@@ -878,8 +886,9 @@ def import_training(paths, as_of, forced_dates):
 
     # Stretches: a person's completions of one certification, by completion date (then
     # expiration, none first), make one row while each comes on or before the stretch's
-    # expiration so far; a completion without an expiration leaves the stretch open (it
-    # takes every later one). A completion after the stretch expired starts another row.
+    # expiration so far; a completion without an expiration date says nothing of when it
+    # ends (the known dates decide; with none known the stretch stays open). A completion
+    # after the stretch expired starts another row.
     rows = []
     for (key, index), comps in held.items():
         cert = CATALOG[index]
@@ -888,7 +897,9 @@ def import_training(paths, as_of, forced_dates):
         for passed, expires in comps:
             if stretches and (stretches[-1][1] is None or passed <= stretches[-1][1]):
                 until = stretches[-1][1]
-                stretches[-1][1] = max(until, expires) if (until and expires) else None
+                # A completion without an expiration date (an exam's row) says nothing of
+                # when the certification ends: the known dates decide.
+                stretches[-1][1] = max(until, expires) if (until and expires) else (until or expires)
             else:
                 stretches.append([passed, expires])
         for passed, until in stretches:
