@@ -505,6 +505,23 @@ fn command_line_slips_are_refused() {
     assert!(err.contains("--out names a folder"), "{err}");
 }
 
+/// The people.csv that `pcsim import --training training.csv --as-of 2026-11-30` makes
+/// in `dir`, and the summary.
+fn people_of(dir: &Path) -> (String, String) {
+    let text = import_in(
+        dir,
+        &[
+            "--training",
+            "training.csv",
+            "--as-of",
+            "2026-11-30",
+            "--out",
+            "out",
+        ],
+    );
+    (read_csv(&dir.join("out/people.csv")), text)
+}
+
 /// Runs `pcsim import` in `dir` with `args`, which must succeed; returns the summary.
 fn import_in(dir: &Path, args: &[&str]) -> String {
     stdout(pcsim().current_dir(dir).arg("import").args(args))
@@ -525,19 +542,9 @@ fn people_are_told_apart_and_kept_together() {
          Cy,Diaz,cy@x.example,Microsoft Certified: Azure Security Engineer Associate,Certification,2025-02-01,2027-02-01\n\
          Cy,Diaz,cy@x.example,Microsoft Certified: Azure Security Engineer Associate,Certification,2026-01-20,2027-02-01\n",
     )]);
-    let text = import_in(
-        dir.path(),
-        &[
-            "--training",
-            "training.csv",
-            "--as-of",
-            "2026-11-30",
-            "--out",
-            "out",
-        ],
-    );
+    let (people, text) = people_of(dir.path());
     assert_eq!(
-        read_csv(&dir.path().join("out/people.csv")),
+        people,
         "person,cert,passed,expires\n\
          Ana Silva,AZ-500,2025-03-14,\n\
          Ana Silva,SC-200,2025-06-02,\n\
@@ -794,19 +801,9 @@ fn the_reviews_training_cases() {
          Bo,Lee,bo@x.example,Exam SC-200: Microsoft Security Operations Analyst,Exam,2023-01-05,\n\
          Bo,Lee,bo@x.example,Microsoft Certified: Security Operations Analyst Associate,Certification,2023-01-10,2024-01-10\n",
     )]);
-    let text = import_in(
-        dir.path(),
-        &[
-            "--training",
-            "training.csv",
-            "--as-of",
-            "2026-11-30",
-            "--out",
-            "out",
-        ],
-    );
+    let (people, text) = people_of(dir.path());
     assert_eq!(
-        read_csv(&dir.path().join("out/people.csv")),
+        people,
         "person,cert,passed,expires\n\
          Ana Silva,AZ-500,2025-03-14,\n\
          Ana Silva,SC-200,2025-06-02,\n\
