@@ -344,20 +344,22 @@ pub enum Command {
     },
     /// Turn Partner Center downloads into history.csv and people.csv for a scenario
     #[command(
-        after_help = "Each flag may be repeated (one file per month, for example). CSV or tab-separated; \
+        after_help = "Each flag takes one file or several (one per month: --azure azure-*.csv), and may be repeated. CSV or tab-separated; \
                       columns are found by name. What counts comes from the ruleset's [usage] lists. \
                       See `pcsim docs import`."
     )]
     Import {
-        /// An Azure usage download (Month, CustomerTenantId, ServiceName, PartnerAttributionType, ACR)
-        #[arg(long, value_name = "FILE")]
+        /// Azure usage downloads (Month, CustomerTenantId, ServiceName, PartnerAttributionType,
+        /// ACR); several may follow one flag: --azure azure-*.csv
+        #[arg(long, value_name = "FILE", num_args = 1..)]
         azure: Vec<PathBuf>,
-        /// A Microsoft 365 (or EMS) usage download (Month, CustomerTenantId, WorkloadName,
+        /// Microsoft 365 (or EMS) usage downloads (Month, CustomerTenantId, WorkloadName,
         /// PaidAvailableUnits, MonthlyActiveUsers, PartnerAttributionType)
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "FILE", num_args = 1..)]
         m365: Vec<PathBuf>,
-        /// A training download (names or Email, TrainingTitle, TrainingCompletionDate, ExpirationDate)
-        #[arg(long, value_name = "FILE")]
+        /// Training downloads (names or Email, TrainingTitle, TrainingCompletionDate,
+        /// ExpirationDate)
+        #[arg(long, value_name = "FILE", num_args = 1..)]
         training: Vec<PathBuf>,
         /// The folder to write history.csv and people.csv into (made if missing)
         #[arg(long, short = 'o', value_name = "DIR")]

@@ -65,6 +65,27 @@ fn the_downloads_give_the_reference_history_and_people() {
 }
 
 #[test]
+fn one_flag_takes_several_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    stdout(
+        pcsim()
+            .args([
+                "import",
+                "--azure",
+                &data("azure-2025.csv"),
+                &data("azure-2026.csv"),
+            ])
+            .args(["--m365", &data("m365.tsv"), "--out"])
+            .arg(&out),
+    );
+    assert_eq!(
+        read_csv(&out.join("history.csv")),
+        expected("expected/history.csv")
+    );
+}
+
+#[test]
 fn the_summary_counts_every_row_once() {
     let dir = tempfile::tempdir().unwrap();
     let json: serde_json::Value =
