@@ -5,9 +5,7 @@
 //!
 //! Then, with one flag per file:
 //!
-//!     args=(); for f in DIR/azure*.csv; do args+=(--azure "$f"); done
-//!     for f in DIR/m365*.tsv; do args+=(--m365 "$f"); done
-//!     pcsim import "${args[@]}" --training DIR/training.csv --out DIR/imported
+//!     pcsim import --azure DIR/azure*.csv --m365 DIR/m365*.tsv --training DIR/training.csv --out DIR/imported
 //!
 //! Writes DIR/azure-YYYY-MM.csv and DIR/m365-YYYY-MM.tsv, one per month as Partner Center
 //! hands them out (`--split one`: DIR/azure.csv and DIR/m365.tsv), and DIR/training.csv.
