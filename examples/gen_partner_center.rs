@@ -3,7 +3,7 @@
 //!
 //!     cargo run --release --example gen_partner_center -- --tenants 100000 --months 36 --seed 1 --out DIR [--split month|one] [--order tenant|month|shuffled]
 //!
-//! Then, with one flag per file:
+//! Then (a flag takes every file the shell expands):
 //!
 //!     pcsim import --azure DIR/azure*.csv --m365 DIR/m365*.tsv --training DIR/training.csv --out DIR/imported
 //!
