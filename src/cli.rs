@@ -525,14 +525,8 @@ fn import(
     .filter_map(|(name, text)| text.as_ref().map(|t| (out.join(name), t)))
     .collect();
     // Neither file is written when either would replace a download being imported.
-    let real = |p: &std::path::Path| std::fs::canonicalize(p).ok();
     for (path, _) in &outputs {
-        if real(path).is_some() && inputs.iter().any(|i| real(i) == real(path)) {
-            return Err(Error::Write {
-                path: path.clone(),
-                reason: "it is one of the input files; choose another --out folder".into(),
-            });
-        }
+        crate::output::refuse_input(path, &inputs)?;
     }
     let mut written = Vec::new();
     for (path, text) in outputs {

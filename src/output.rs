@@ -22,15 +22,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<()>
     if path.is_dir() {
         return Err(fail("it is a folder".into()));
     }
-    if let Ok(target) = std::fs::canonicalize(path)
-        && inputs
-            .iter()
-            .any(|i| std::fs::canonicalize(i).is_ok_and(|i| i == target))
-    {
-        return Err(fail(
-            "it is one of the input files; choose another output name".into(),
-        ));
-    }
+    refuse_input(path, inputs)?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".pcsim-")
         .tempfile_in(&dir)
@@ -49,6 +41,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<()>
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| fail(e.to_string()))?;
     tmp.persist(path).map_err(|e| fail(e.error.to_string()))?;
+    Ok(())
+}
+
+/// Refuses `path` when it is one of `inputs` (the same file by any name): writing it
+/// would lose what is being read.
+pub fn refuse_input(path: &Path, inputs: &[PathBuf]) -> Result<()> {
+    if let Ok(target) = std::fs::canonicalize(path)
+        && inputs
+            .iter()
+            .any(|i| std::fs::canonicalize(i).is_ok_and(|i| i == target))
+    {
+        return Err(Error::Write {
+            path: path.to_path_buf(),
+            reason: "it is one of the input files; choose another output name".into(),
+        });
+    }
     Ok(())
 }
 
