@@ -6,7 +6,7 @@ use rayon::prelude::*;
 
 use crate::error::{Result, csv_error};
 use crate::scenario::history::{FileBytes, ReadProgress};
-use crate::scenario::import::{cannot_read, line_of, text_start};
+use crate::scenario::import::{cannot_read, line_of, next_record, text_start};
 
 pub struct Download {
     pub path: PathBuf,
@@ -120,32 +120,13 @@ impl Download {
             .from_reader(piece);
         let mut record = csv::ByteRecord::new();
         let mut reported = 0;
-        loop {
-            let at = |r: &csv::ByteRecord| r.position().map_or(0, |p| p.byte()) + offset as u64;
-            match reader.read_byte_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
-                    let at = e.position().map_or(0, |p| p.byte()) + offset as u64;
-                    return Err(csv_error(
-                        &self.path,
-                        line_of(&self.path, at),
-                        "this row could not be read as CSV",
-                    ));
-                }
-            }
-            if record.len() != self.header.len() {
-                return Err(csv_error(
-                    &self.path,
-                    line_of(&self.path, at(&record)),
-                    format!(
-                        "this row has {} fields, the header has {}",
-                        record.len(),
-                        self.header.len()
-                    ),
-                ));
-            }
-            let position = at(&record);
+        while let Some(position) = next_record(
+            &mut reader,
+            &mut record,
+            &self.path,
+            offset,
+            self.header.len(),
+        )? {
             row(position, &record)
                 .map_err(|m| csv_error(&self.path, line_of(&self.path, position), m))?;
             let read = position as usize - offset;

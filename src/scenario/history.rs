@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::fast_line;
-use super::import::{association, check_header, decimal, line_of, read_error, whole};
+use super::import::{association, check_header, decimal, line_of, next_record, read_error, whole};
 use super::names::{BATCH, Names, Short, Table, hash_name};
 use crate::error::{Error, Result, csv_error};
 use crate::month::Month;
@@ -664,28 +664,8 @@ impl Parser<'_> {
         };
         let mut ids: FxHashMap<Vec<u8>, u32> = FxHashMap::default();
         let mut record = csv::ByteRecord::new();
-        loop {
-            match reader.read_byte_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
-                    let at = e.position().map_or(0, |p| p.byte()) + offset as u64;
-                    return Err(csv_error(
-                        path,
-                        line_of(path, at),
-                        "this row could not be read as CSV",
-                    ));
-                }
-            }
-            let at = record.position().map_or(0, |p| p.byte()) + offset as u64;
+        while let Some(at) = next_record(&mut reader, &mut record, path, offset, self.columns)? {
             let fail = |m: String| csv_error(path, line_of(path, at), m);
-            if record.len() != self.columns {
-                return Err(fail(format!(
-                    "this row has {} fields, the header has {}",
-                    record.len(),
-                    self.columns
-                )));
-            }
             let fields: Vec<&[u8]> = record.iter().collect();
             let name = fields[0].trim_ascii();
             if name.is_empty() {

@@ -88,6 +88,42 @@ pub fn line_of(path: &Path, byte: u64) -> u64 {
     bytes[..at].iter().filter(|&&c| c == b'\n').count() as u64 + 1
 }
 
+/// The next record of a piece of `path` that starts at byte `offset` of the file, read
+/// into `record` and checked to have `columns` fields: its byte position in the file, or
+/// `None` at the piece's end. Errors name the record's line.
+pub fn next_record<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+    record: &mut csv::ByteRecord,
+    path: &Path,
+    offset: usize,
+    columns: usize,
+) -> Result<Option<u64>> {
+    let at = |p: Option<&csv::Position>| p.map_or(0, |p| p.byte()) + offset as u64;
+    match reader.read_byte_record(record) {
+        Ok(true) => {}
+        Ok(false) => return Ok(None),
+        Err(e) => {
+            return Err(csv_error(
+                path,
+                line_of(path, at(e.position())),
+                "this row could not be read as CSV",
+            ));
+        }
+    }
+    let position = at(record.position());
+    if record.len() != columns {
+        return Err(csv_error(
+            path,
+            line_of(path, position),
+            format!(
+                "this row has {} fields, the header has {columns}",
+                record.len()
+            ),
+        ));
+    }
+    Ok(Some(position))
+}
+
 pub(super) fn read_error(path: &Path, e: csv::Error) -> Error {
     let line = e.position().map_or(0, |p| line_of(path, p.byte()));
     let message = match e.kind() {
