@@ -430,15 +430,10 @@ fn the_ruleset_decides_what_counts() {
     let wrong =
         pcsim::rules::BUILT_IN.replace("\"CSP 1T\" = \"CSP Tier1\"", "\"CSP 1T\" = \"Tier One\"");
     let dir = folder(&[("m365.csv", m365), ("rules.toml", &wrong)]);
-    let err = failure(pcsim().current_dir(dir.path()).args([
-        "import",
-        "--m365",
-        "m365.csv",
-        "--rules",
-        "rules.toml",
-        "--out",
-        "c",
-    ]));
+    let err = import_fails(
+        dir.path(),
+        &["--m365", "m365.csv", "--rules", "rules.toml", "--out", "c"],
+    );
     assert!(
         err.contains("rules.toml:") && err.contains("`Tier One`, which is not an association"),
         "{err}"
@@ -543,6 +538,12 @@ fn people_of(dir: &Path) -> (String, String) {
     (read_csv(&dir.join("out/people.csv")), text)
 }
 
+/// Runs `pcsim import` in `dir` with `args`, which must fail with exit code 1; returns
+/// the error.
+fn import_fails(dir: &Path, args: &[&str]) -> String {
+    failure(pcsim().current_dir(dir).arg("import").args(args))
+}
+
 /// Runs `pcsim import` in `dir` with `args`, which must succeed; returns the summary.
 fn import_in(dir: &Path, args: &[&str]) -> String {
     stdout(pcsim().current_dir(dir).arg("import").args(args))
@@ -600,13 +601,7 @@ fn people_are_told_apart_and_kept_together() {
          Ben,Lee,ben2@x.example,Exam SC-200: Microsoft Security Operations Analyst,2025-01-01\n\
          Ben,Lee,,Exam AZ-500: Microsoft Azure Security Technologies,2025-02-01\n",
     )]);
-    let err = failure(pcsim().current_dir(dir.path()).args([
-        "import",
-        "--training",
-        "training.csv",
-        "--out",
-        "out",
-    ]));
+    let err = import_fails(dir.path(), &["--training", "training.csv", "--out", "out"]);
     assert!(
         err.contains("training.csv:4:")
             && err.contains("2 people of that name have one (ben1@x.example, ben2@x.example)"),
@@ -712,11 +707,7 @@ fn more_bad_downloads() {
     for (flag, bytes, line, message) in cases {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("in.csv"), &bytes).unwrap();
-        let err = failure(
-            pcsim()
-                .current_dir(dir.path())
-                .args(["import", flag, "in.csv", "--out", "out"]),
-        );
+        let err = import_fails(dir.path(), &[flag, "in.csv", "--out", "out"]);
         assert!(
             err.contains(&format!("in.csv{line}")) || line.is_empty(),
             "{message}: {err}"
@@ -836,13 +827,7 @@ fn the_reviews_training_cases() {
         "azure.csv",
         "Month,CustomerTenantId,ServiceName,PartnerAttributionType,ACR\n1026-01-01,t1,Key Vault,PAL,5\n",
     )]);
-    let err = failure(pcsim().current_dir(dir.path()).args([
-        "import",
-        "--azure",
-        "azure.csv",
-        "--out",
-        "out",
-    ]));
+    let err = import_fails(dir.path(), &["--azure", "azure.csv", "--out", "out"]);
     assert!(
         err.contains("azure.csv:2:") && err.contains("outside the years pcsim plans for"),
         "{err}"

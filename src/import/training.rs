@@ -125,6 +125,18 @@ pub fn certification_of(rules: &Ruleset, title: &str) -> Option<usize> {
     })
 }
 
+/// Counts a row left out under `text` (its title or type), spellings that differ only in
+/// case together, shown as first written.
+fn left_out(counts: &mut BTreeMap<String, Unknown>, text: &str) {
+    counts
+        .entry(text.to_lowercase())
+        .or_insert_with(|| Unknown {
+            title: text.to_string(),
+            rows: 0,
+        })
+        .rows += 1;
+}
+
 /// Whether a training type is a credential (a certification or an exam), not a course.
 fn credential(kind: &str) -> bool {
     let k = kind.to_lowercase();
@@ -181,13 +193,7 @@ pub fn read(
             let fail = |m: String| csv_error(path, line_of(path, position), m);
             let [first, last, email, title, completed, expires, kind] = cells;
             if !credential(&kind) {
-                courses
-                    .entry(kind.to_lowercase())
-                    .or_insert(Unknown {
-                        title: kind.clone(),
-                        rows: 0,
-                    })
-                    .rows += 1;
+                left_out(&mut courses, &kind);
                 continue;
             }
             let name = format!("{first} {last}")
@@ -226,13 +232,7 @@ pub fn read(
                 name.clone()
             };
             let Some(cert) = certification_of(rules, &title) else {
-                unknown
-                    .entry(title.to_lowercase())
-                    .or_insert(Unknown {
-                        title: title.clone(),
-                        rows: 0,
-                    })
-                    .rows += 1;
+                left_out(&mut unknown, &title);
                 continue;
             };
             let c = &rules.certifications[cert];
