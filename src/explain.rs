@@ -107,6 +107,18 @@ pub fn read_tenants(
     )
 }
 
+/// Where `months` are in the facts; each needs the 23 months before it (TTM a year back).
+fn month_indices(facts: &Facts, months: &[Month]) -> Vec<usize> {
+    months
+        .iter()
+        .map(|m| {
+            let i = m.since(facts.origin);
+            assert!(i >= 23, "{m} needs facts from 23 months before it");
+            i as usize
+        })
+        .collect()
+}
+
 /// Reads `tenants` at `months` (in reused buffers) and collects what `look` makes of
 /// each, in the order of `tenants`.
 pub fn scan_tenants<T: Send>(
@@ -117,14 +129,7 @@ pub fn scan_tenants<T: Send>(
     look: impl Fn(usize, &[Snapshot]) -> Option<T> + Sync,
 ) -> Vec<T> {
     let tests = BandTests::new(rules);
-    let index: Vec<usize> = months
-        .iter()
-        .map(|m| {
-            let i = m.since(facts.origin);
-            assert!(i >= 23, "{m} needs facts from 23 months before it");
-            i as usize
-        })
-        .collect();
+    let index = month_indices(facts, months);
     if index.is_empty() {
         return Vec::new();
     }
@@ -784,18 +789,43 @@ pub fn who_lowered(
             }
         }
     };
-    // Per tenant that moved any metric asked about: its effect on each.
-    let tenants = counted.par_iter().map(|&t| t as usize);
-    let moved: Vec<(usize, Vec<(i64, i64)>)> =
-        scan_tenants(facts, rules, &months, tenants, |t, at| {
-            (0..asked.len())
-                .any(|k| effect(at, k) != (0, 0))
-                .then(|| (t, (0..asked.len()).map(|k| effect(at, k)).collect()))
-        });
+    // Per tenant that moved any metric asked about: its effect on each, `asked.len()` to
+    // a tenant in one flat list (no allocation per tenant).
+    let questions = asked.len();
+    let tests = BandTests::new(rules);
+    let index = month_indices(facts, &months);
+    let pieces: Vec<Vec<(usize, (i64, i64))>> = counted
+        .par_iter()
+        .with_min_len(256)
+        .fold(
+            || {
+                let at = vec![Snapshot::default(); index.len()];
+                (
+                    TenantBands::new(facts.months),
+                    facts.buffer(),
+                    at,
+                    Vec::new(),
+                )
+            },
+            |(mut bands, mut buf, mut at, mut moved), &t| {
+                let t = t as usize;
+                snapshots(facts, &tests, (&mut bands, &mut buf), t, &index, &mut at);
+                let before = moved.len();
+                moved.extend((0..questions).map(|k| (t, effect(&at, k))));
+                if moved[before..].iter().all(|&(_, e)| e == (0, 0)) {
+                    moved.truncate(before);
+                }
+                (bands, buf, at, moved)
+            },
+        )
+        .map(|(_, _, _, moved)| moved)
+        .collect();
+    let moved = pieces.concat();
     let name = |t: usize| scenario.tenant_name(t);
     // Per question: the most harmful (tenant, effect), how many harmed, how many offset.
     type Chosen = (Vec<(usize, (i64, i64))>, usize, usize);
-    let chosen: Vec<Chosen> = (0..asked.len())
+    let chosen: Vec<Chosen> = (0..questions)
+        .into_par_iter()
         .map(|k| {
             // One scale for both sides of usage; a count is its own scale.
             let harm = |(cents, users): (i64, i64)| -> i128 {
@@ -807,19 +837,29 @@ pub fn who_lowered(
                     _ => cents as i128,
                 }
             };
-            let mut harmful: Vec<(usize, (i64, i64))> = moved
-                .iter()
-                .map(|(t, e)| (*t, e[k]))
-                .filter(|(_, e)| harm(*e) < 0)
-                .collect();
-            let offset_by = moved.iter().filter(|(_, e)| harm(e[k]) > 0).count();
-            harmful.sort_by(|(x, ex), (y, ey)| {
-                harm(*ex)
-                    .cmp(&harm(*ey))
-                    .then_with(|| name(*x).cmp(name(*y)))
-            });
+            let mut harmful: Vec<(i128, usize, (i64, i64))> = Vec::new();
+            let mut offset_by = 0;
+            for &(t, e) in moved.iter().skip(k).step_by(questions) {
+                match harm(e) {
+                    h if h < 0 => harmful.push((h, t, e)),
+                    h if h > 0 => offset_by += 1,
+                    _ => {}
+                }
+            }
+            // Most harmful first, then by name; tenant ids (ascending in `counted`) settle
+            // the rest. Only the named are sorted: tens of thousands can share a fall.
+            let order = |x: &(i128, usize, (i64, i64)), y: &(i128, usize, (i64, i64))| {
+                x.0.cmp(&y.0)
+                    .then_with(|| name(x.1).cmp(name(y.1)))
+                    .then(x.1.cmp(&y.1))
+            };
             let total = harmful.len();
+            if total > names && names > 0 {
+                harmful.select_nth_unstable_by(names - 1, order);
+            }
             harmful.truncate(names);
+            harmful.sort_unstable_by(order);
+            let harmful = harmful.into_iter().map(|(_, t, e)| (t, e)).collect();
             (harmful, total, offset_by)
         })
         .collect();
@@ -1174,30 +1214,45 @@ pub const AGEING_NAMES: usize = 10;
 
 /// Groups ageing events by month, path and metric, naming the first few tenants.
 pub fn group_ageing(scenario: &Scenario, events: &[AgeingEvent]) -> Vec<AgeingOut> {
-    let mut sorted: Vec<&AgeingEvent> = events.iter().collect();
-    sorted.sort_by_key(|e| (e.month, e.path, e.metric, e.tenant));
-    sorted
+    // Sorted by month, path, metric and tenant, packed into one integer (a year of
+    // events of a big history is a hundred thousand or more): no two are equal, so an
+    // unstable sort is exact.
+    let first = events.iter().map(|e| e.month).min();
+    let key = |e: &AgeingEvent| {
+        let month = e.month.since(first.unwrap_or(e.month)) as u64;
+        month << 36 | (e.path as u64) << 34 | (e.metric as u64) << 32 | e.tenant as u64
+    };
+    let mut sorted: Vec<(u64, &AgeingEvent)> = events.iter().map(|e| (key(e), e)).collect();
+    sorted.par_sort_unstable_by_key(|&(k, _)| k);
+    let sorted: Vec<&AgeingEvent> = sorted.into_iter().map(|(_, e)| e).collect();
+    let groups: Vec<&[&AgeingEvent]> = sorted
         .chunk_by(|a, b| (a.month, a.path, a.metric) == (b.month, b.path, b.metric))
+        .collect();
+    groups
+        .into_par_iter()
         .map(|group| {
             let e = group[0];
-            let mut names: Vec<(String, Month)> = group
+            // A month can age out tens of thousands of tenants: the first few names are
+            // picked out by reference, and only those are copied.
+            let mut names: Vec<&str> = group
                 .iter()
-                .map(|g| {
-                    (
-                        scenario.tenant_name(g.tenant as usize).to_string(),
-                        e.month - 12,
-                    )
-                })
+                .map(|g| scenario.tenant_name(g.tenant as usize))
                 .collect();
-            names.sort();
-            names.truncate(AGEING_NAMES);
+            if names.len() > AGEING_NAMES {
+                names.select_nth_unstable(AGEING_NAMES);
+                names.truncate(AGEING_NAMES);
+            }
+            names.sort_unstable();
             AgeingOut {
                 month: e.month,
                 path: e.path,
                 metric: e.metric,
                 count: group.len(),
                 units: group.iter().map(|g| g.units as i64).sum(),
-                tenants: names,
+                tenants: names
+                    .into_iter()
+                    .map(|n| (n.to_string(), e.month - 12))
+                    .collect(),
             }
         })
         .collect()

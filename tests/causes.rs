@@ -280,17 +280,23 @@ fn churn_an_association_ending_and_shrinking_out_of_the_band_are_each_named() {
     );
 }
 
-#[test]
-fn more_than_three_behind_one_cause_names_three_and_counts_the_rest() {
-    let p = project(&plan(
+/// [`fresh_and_base`]`(5)`, [`CERTS_32`], and `count` SMB customers "Leaver 1", … that
+/// leave after 2027-02, projected 2027-01 ..= 2027-06.
+fn leavers(count: u32) -> Projection {
+    project(&plan(
         "2027-01",
         6,
         &format!(
             "{}{CERTS_32}\
-             [[tenants]]\nname = \"Leaver\"\ncount = 5\nuntil = \"2027-02\"\nseats = 50\nactive = 20\n",
+             [[tenants]]\nname = \"Leaver\"\ncount = {count}\nuntil = \"2027-02\"\nseats = 50\nactive = 20\n",
             fresh_and_base(5)
         ),
-    ));
+    ))
+}
+
+#[test]
+fn more_than_three_behind_one_cause_names_three_and_counts_the_rest() {
+    let p = leavers(5);
     // SMB 2027-02: customers now Fresh 1-5, Leaver 1-5, Base = 11, a year ago Leaver 1-5,
     // Base = 6: 5 net adds -> 20; 5 net deployments -> 16.67; users 5 x 20 + 5 x 20 + 200
     // = 400 against 5 x 20 + 40 = 140: +260 -> 5. Total 20 + 32 + 5 + 16.67 = 73.67.
@@ -314,6 +320,54 @@ fn more_than_three_behind_one_cause_names_three_and_counts_the_rest() {
             "net adds 5 -> 0: Leaver 1: {churned}; Leaver 2: {churned}; Leaver 3: {churned}; and 2 more"
         )
     );
+}
+
+#[test]
+fn a_cause_of_many_keeps_the_first_twenty_by_name_and_counts_them_all() {
+    // As above with 25 leavers, each taking the same one net add: ties in harm are named
+    // in the order of their names, as text ("Leaver 10" before "Leaver 2").
+    let p = leavers(25);
+    let nca = cause(only_drop(&p), NCA);
+    assert_eq!(nca.who_total, 25);
+    let kept: Vec<String> = [
+        1, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 2, 20, 21, 22, 23, 24, 25, 3, 4,
+    ]
+    .iter()
+    .map(|k| format!("Leaver {k}"))
+    .collect();
+    assert_eq!(who(nca), kept);
+}
+
+#[test]
+fn a_warning_of_many_ageing_out_names_the_first_ten_by_name() {
+    // 25 SMB wins of 2026-03 (M365 customers and deployments, as Fresh above): in 2027-03
+    // each one's net add and deployment of a year ago stops adding.
+    let p = project(&plan(
+        "2027-01",
+        6,
+        &format!(
+            "{CERTS_32}\
+             [[tenants]]\nname = \"Won\"\ncount = 25\nsince = \"2026-03\"\nseats = 50\nactive = 20\n"
+        ),
+    ));
+    let march: Vec<_> = p
+        .summary
+        .warnings
+        .ageing_out
+        .iter()
+        .filter(|w| w.month == month("2027-03") && w.path == SMB)
+        .collect();
+    assert_eq!(march.len(), 2, "net adds and deployments: {march:#?}");
+    let first_ten: Vec<String> = [1, 10, 11, 12, 13, 14, 15, 16, 17, 18]
+        .iter()
+        .map(|k| format!("Won {k}"))
+        .collect();
+    for w in march {
+        assert_eq!((w.count, w.units), (25, 25));
+        let names: Vec<&str> = w.tenants.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, first_ten);
+        assert!(w.tenants.iter().all(|&(_, won)| won == month("2026-03")));
+    }
 }
 
 #[test]
@@ -647,15 +701,7 @@ fn a_tenant_gaining_in_the_same_month_is_counted_as_an_offset() {
 
 #[test]
 fn a_cause_keeps_twenty_names_and_counts_them_all() {
-    let p = project(&plan(
-        "2027-01",
-        6,
-        &format!(
-            "{}{CERTS_32}\
-             [[tenants]]\nname = \"Leaver\"\ncount = 25\nuntil = \"2027-02\"\nseats = 50\nactive = 20\n",
-            fresh_and_base(5)
-        ),
-    ));
+    let p = leavers(25);
     // SMB 2027-02: 5 + 25 + 1 = 31 customers against 25 + 1 = 26: 5 net adds -> 20;
     // deployments 16.67; users 100 + 500 + 200 = 800 against 500 + 40 = 540: +260 -> 5.
     // Total 73.67. 2027-03: 6 against 26: net -20 (before clamping) -> 0.
