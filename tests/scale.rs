@@ -162,3 +162,45 @@ fn shared_history_counts_adjusted_for_a_plan_equal_its_full_tally() {
     );
     assert_eq!(full.counted, members);
 }
+
+#[test]
+fn a_quote_late_in_a_big_history_is_read_as_the_csv_crate_reads_it() {
+    // Only the last row quotes its tenant, so only the last of the pieces a big file is
+    // split into holds a quote: the whole file must then go to the csv crate, and give
+    // what the plain file gives, on any thread count.
+    let dir = tempfile::tempdir().unwrap();
+    let options = Options::new(4_000, 36, 7);
+    let mut plain = Vec::new();
+    write_history(&options, &mut plain).unwrap();
+    let plain = String::from_utf8(plain).unwrap();
+    assert!(plain.len() > 1 << 20, "several pieces of at least 64 KB");
+    let last = plain.trim_end().rfind('\n').unwrap() + 1;
+    let (name, rest) = plain[last..].split_once(',').unwrap();
+    let quoted = format!("{}\"{name}\",{rest}", &plain[..last]);
+    assert_ne!(quoted, plain);
+    for (file, text) in [("plain.csv", &plain), ("quoted.csv", &quoted)] {
+        std::fs::write(dir.path().join(file), text).unwrap();
+        std::fs::write(
+            dir.path().join(file.replace(".csv", ".toml")),
+            scenario_toml(&options, file),
+        )
+        .unwrap();
+    }
+    let run = |plan: &str, threads: &str| {
+        Command::cargo_bin("pcsim")
+            .unwrap()
+            .env("RAYON_NUM_THREADS", threads)
+            .arg("run")
+            .arg(dir.path().join(plan))
+            .args(["--format", "json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    let expected = run("plain.toml", "1");
+    for threads in ["1", "2", "8"] {
+        assert_eq!(run("quoted.toml", threads), expected, "{threads} threads");
+    }
+}
