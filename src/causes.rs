@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::explain::{Named, Question, who_lowered};
+use crate::explain::{Movers, Named, Question, name_movers};
 use crate::facts::Facts;
 use crate::money::usd_cents;
 use crate::month::Month;
@@ -43,7 +43,7 @@ pub struct Cause {
     pub who: Vec<Named>,
     /// How many there are in all.
     pub who_total: usize,
-    /// How [`who_lowered`] weighs a tenant's lost growth: a cent and a user, on the sides
+    /// How [`crate::explain::name_movers`] weighs a tenant's lost growth: a cent and a user, on the sides
     /// whose points fell (see [`usage_weights`]).
     #[serde(skip)]
     pub weights: [i64; 2],
@@ -155,9 +155,14 @@ fn in_numbers(metric: Metric, before: &PathScore, after: &PathScore) -> String {
     }
 }
 
-/// Names the tenants and people behind every cause of `falls`, reading the `counted`
-/// tenants' facts once.
-pub fn name_causes(scenario: &Scenario, facts: &Facts, counted: &[u32], falls: &mut [&mut Drop]) {
+/// Names the tenants and people behind every cause of `falls`, from each question's
+/// movers as `movers` finds them ([`crate::simulate::Bases::movers`]).
+pub fn name_causes(
+    scenario: &Scenario,
+    facts: &Facts,
+    movers: impl FnOnce(&[Question]) -> Vec<Movers>,
+    falls: &mut [&mut Drop],
+) {
     let asked: Vec<Question> = falls
         .iter()
         .flat_map(|d| {
@@ -169,7 +174,8 @@ pub fn name_causes(scenario: &Scenario, facts: &Facts, counted: &[u32], falls: &
             })
         })
         .collect();
-    let mut lowered = who_lowered(scenario, facts, counted, &asked, NAMES_KEPT).into_iter();
+    let movers = movers(&asked);
+    let mut lowered = name_movers(scenario, facts, &asked, &movers, NAMES_KEPT).into_iter();
     for d in falls.iter_mut() {
         for c in d.causes.iter_mut() {
             let l = lowered.next().unwrap_or_default();

@@ -12,14 +12,14 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::facts::{Facts, FactsBuf, Standing, Standings};
+use crate::facts::{Facts, Standing, Standings, TenantFacts};
 use crate::money::usd_cents;
 use crate::month::Month;
 use crate::rules::{PathId, Ruleset};
 use crate::scenario::{HeldCert, Scenario, last_counting_month};
 use crate::score::{Metric, PathScore, certification_points, score_path};
 use crate::skilling::{StepCounts, on_step};
-use crate::tally::{AgeingEvent, BandTests, Membership, Tally, TenantBands};
+use crate::tally::{AgeingEvent, BandTests, Membership, Read, Tally, TenantBands};
 
 /// The two sides of a metric (RULES.md §1), in the order `[azure, m365]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,7 +144,7 @@ pub fn scan_tenants<T: Send>(
                 )
             },
             |(bands, buf, at), t| {
-                snapshots(facts, &tests, (bands, buf), t, &index, at);
+                snapshots(facts.tenant(t, buf), &tests, bands, &index, at);
                 look(t, at)
             },
         )
@@ -743,7 +743,7 @@ pub struct Lowered {
     pub offset_by: usize,
 }
 
-/// One question for [`who_lowered`].
+/// One question for [`name_movers`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Question {
     pub month: Month,
@@ -754,47 +754,63 @@ pub struct Question {
     pub weights: [i64; 2],
 }
 
-/// For each question: the tenants or people that took points from the metric between
-/// `month - 1` and `month`, naming at most `names` of them, most harmful first. Only the
-/// `counted` tenants (ascending; [`crate::tally::Counts::counted`]) can have moved a metric;
-/// each is read once for all the questions, and reasons are worked out for the named only.
-pub fn who_lowered(
-    scenario: &Scenario,
-    facts: &Facts,
-    counted: &[u32],
-    asked: &[Question],
-    names: usize,
-) -> Vec<Lowered> {
-    let rules = &scenario.rules;
-    // Snapshot k*4 + j is month asked[k] - [0, 1, 12, 13][j].
-    let months: Vec<Month> = asked
-        .iter()
-        .flat_map(|q| [q.month, q.month - 1, q.month - 12, q.month - 13])
-        .collect();
-    let effect = |at: &[Snapshot], k: usize| -> (i64, i64) {
-        let Question { path, metric, .. } = asked[k];
-        let at = &at[k * 4..k * 4 + 4];
-        match metric {
-            Metric::IntermediateCertifications => (0, 0),
-            Metric::UsageGrowth => {
-                let u: [(i64, i64); 4] = std::array::from_fn(|j| at[j].usage(path));
-                (
-                    (u[0].0 - u[2].0) - (u[1].0 - u[3].0),
-                    (u[0].1 - u[2].1) - (u[1].1 - u[3].1),
-                )
-            }
-            _ => {
-                let u: [i64; 4] = std::array::from_fn(|j| at[j].units(path, metric));
-                ((u[0] - u[2]) - (u[1] - u[3]), 0)
-            }
+/// The tenants whose effect on a question is not zero, with that effect: the change in
+/// cents and users (usage growth) or units (a count, as cents) that a tenant brought to
+/// the metric's net from the month before to the month asked.
+pub type Movers = Vec<(usize, (i64, i64))>;
+
+/// The months a question reads, in snapshot order: the month, the month before, and the
+/// same two a year earlier.
+fn question_months(q: &Question) -> [Month; 4] {
+    [q.month, q.month - 1, q.month - 12, q.month - 13]
+}
+
+/// A tenant's effect on question `q`, from its snapshots at [`question_months`].
+fn effect(q: &Question, at: &[Snapshot]) -> (i64, i64) {
+    let Question { path, metric, .. } = *q;
+    match metric {
+        Metric::IntermediateCertifications => (0, 0),
+        Metric::UsageGrowth => {
+            let u: [(i64, i64); 4] = std::array::from_fn(|j| at[j].usage(path));
+            (
+                (u[0].0 - u[2].0) - (u[1].0 - u[3].0),
+                (u[0].1 - u[2].1) - (u[1].1 - u[3].1),
+            )
         }
-    };
-    // Per tenant that moved any metric asked about: its effect on each, `asked.len()` to
-    // a tenant in one flat list (no allocation per tenant).
-    let questions = asked.len();
+        _ => {
+            let u: [i64; 4] = std::array::from_fn(|j| at[j].units(path, metric));
+            ((u[0] - u[2]) - (u[1] - u[3]), 0)
+        }
+    }
+}
+
+/// Each question's [`Movers`] among `tenants` (ascending), read as `read` says, each
+/// tenant read once for all the questions. Certifications have no tenants: questions
+/// about them are not read for.
+pub fn movers(
+    facts: &Facts,
+    rules: &Ruleset,
+    asked: &[Question],
+    tenants: &[u32],
+    read: Read,
+) -> Vec<Movers> {
+    let mut out = vec![Movers::new(); asked.len()];
+    let read_for: Vec<usize> = (0..asked.len())
+        .filter(|&k| asked[k].metric != Metric::IntermediateCertifications)
+        .collect();
+    if read_for.is_empty() || tenants.is_empty() {
+        return out;
+    }
+    let months: Vec<Month> = read_for
+        .iter()
+        .flat_map(|&k| question_months(&asked[k]))
+        .collect();
     let tests = BandTests::new(rules);
     let index = month_indices(facts, &months);
-    let pieces: Vec<Vec<(usize, (i64, i64))>> = counted
+    // Per tenant that moved any question: its effect on each, `read_for.len()` to a
+    // tenant in one flat list per worker (no allocation per tenant).
+    let stride = read_for.len();
+    let pieces: Vec<Vec<(usize, (i64, i64))>> = tenants
         .par_iter()
         .with_min_len(256)
         .fold(
@@ -809,9 +825,15 @@ pub fn who_lowered(
             },
             |(mut bands, mut buf, mut at, mut moved), &t| {
                 let t = t as usize;
-                snapshots(facts, &tests, (&mut bands, &mut buf), t, &index, &mut at);
+                let f = read.facts(facts, t, &mut buf);
+                snapshots(f, &tests, &mut bands, &index, &mut at);
                 let before = moved.len();
-                moved.extend((0..questions).map(|k| (t, effect(&at, k))));
+                moved.extend(
+                    read_for
+                        .iter()
+                        .zip(at.chunks(4))
+                        .map(|(&k, at)| (t, effect(&asked[k], at))),
+                );
                 if moved[before..].iter().all(|&(_, e)| e == (0, 0)) {
                     moved.truncate(before);
                 }
@@ -820,11 +842,34 @@ pub fn who_lowered(
         )
         .map(|(_, _, _, moved)| moved)
         .collect();
-    let moved = pieces.concat();
+    for piece in pieces {
+        for tenant in piece.chunks(stride) {
+            for (&k, &(t, e)) in read_for.iter().zip(tenant) {
+                if e != (0, 0) {
+                    out[k].push((t, e));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// For each question: the tenants or people that took points from the metric between
+/// `month - 1` and `month`, naming at most `names` of them, most harmful first, from each
+/// question's [`Movers`] in any order. Reasons are worked out for the named only.
+pub fn name_movers(
+    scenario: &Scenario,
+    facts: &Facts,
+    asked: &[Question],
+    movers: &[Movers],
+    names: usize,
+) -> Vec<Lowered> {
+    let rules = &scenario.rules;
+    let months: Vec<Month> = asked.iter().flat_map(question_months).collect();
     let name = |t: usize| scenario.tenant_name(t);
     // Per question: the most harmful (tenant, effect), how many harmed, how many offset.
     type Chosen = (Vec<(usize, (i64, i64))>, usize, usize);
-    let chosen: Vec<Chosen> = (0..questions)
+    let chosen: Vec<Chosen> = (0..asked.len())
         .into_par_iter()
         .map(|k| {
             // One scale for both sides of usage; a count is its own scale.
@@ -839,15 +884,16 @@ pub fn who_lowered(
             };
             let mut harmful: Vec<(i128, usize, (i64, i64))> = Vec::new();
             let mut offset_by = 0;
-            for &(t, e) in moved.iter().skip(k).step_by(questions) {
+            for &(t, e) in &movers[k] {
                 match harm(e) {
                     h if h < 0 => harmful.push((h, t, e)),
                     h if h > 0 => offset_by += 1,
                     _ => {}
                 }
             }
-            // Most harmful first, then by name; tenant ids (ascending in `counted`) settle
-            // the rest. Only the named are sorted: tens of thousands can share a fall.
+            // Most harmful first, then by name, then by tenant id: the same whatever order
+            // the movers come in. Only the named are sorted: tens of thousands can share a
+            // fall.
             let order = |x: &(i128, usize, (i64, i64)), y: &(i128, usize, (i64, i64))| {
                 x.0.cmp(&y.0)
                     .then_with(|| name(x.1).cmp(name(y.1)))
@@ -942,22 +988,26 @@ fn read_tenants_of(
         .iter()
         .map(|&t| {
             let mut at = vec![Snapshot::default(); index.len()];
-            snapshots(facts, &tests, (&mut bands, &mut buf), t, &index, &mut at);
+            snapshots(
+                facts.tenant(t, &mut buf),
+                &tests,
+                &mut bands,
+                &index,
+                &mut at,
+            );
             TenantView { tenant: t, at }
         })
         .collect()
 }
 
-/// Tenant `t` at the months of `index` (indices into its facts), into `at`.
+/// A tenant's facts `f` at the months of `index` (indices into them), into `at`.
 fn snapshots(
-    facts: &Facts,
+    f: TenantFacts<'_>,
     tests: &BandTests,
-    (bands, buf): (&mut TenantBands, &mut FactsBuf),
-    t: usize,
+    bands: &mut TenantBands,
     index: &[usize],
     at: &mut [Snapshot],
 ) {
-    let f = facts.tenant(t, buf);
     let from = index.iter().copied().min().unwrap_or(23);
     let to = index.iter().copied().max().unwrap_or(from) + 1;
     bands.fill(f, tests, from - 12, to);

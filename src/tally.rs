@@ -324,13 +324,24 @@ pub struct Counts {
     pub counted: Vec<u32>,
 }
 
-/// How a tenant is read for a tally.
+/// How a tenant is read for a tally or an explanation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Read {
+pub enum Read {
     /// As the scenario has it.
     Scenario,
-    /// As its history rows alone give it.
+    /// As its history rows alone give it (what every plan on the history shares).
     Imported,
+}
+
+impl Read {
+    /// Tenant `t`'s facts, read this way.
+    #[inline]
+    pub fn facts<'a>(self, facts: &'a Facts, t: usize, buf: &'a mut FactsBuf) -> TenantFacts<'a> {
+        match self {
+            Read::Scenario => facts.tenant(t, buf),
+            Read::Imported => facts.as_imported(t, buf),
+        }
+    }
 }
 
 /// Every tenant's counts over `span`: the tallies for every month of `first ..= last`,
@@ -435,10 +446,7 @@ fn count_tenants(
             events,
             counted,
         } = &mut acc;
-        let f = match read {
-            Read::Scenario => facts.tenant(t, buf),
-            Read::Imported => facts.as_imported(t, buf),
-        };
+        let f = read.facts(facts, t, buf);
         add_tenant(tallies, bands, members, f, &tests, offset);
         if members.iter().flatten().any(|m| !m.is_empty()) {
             counted.push(t as u32);
