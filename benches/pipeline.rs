@@ -10,17 +10,22 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use pcsim::cli::load_plans;
+use pcsim::compare::compare;
 use pcsim::facts::Facts;
 use pcsim::report::Format;
+use pcsim::report::compare::render;
 use pcsim::rules::Ruleset;
-use pcsim::scenario::Scenario;
 use pcsim::scenario::history::read_history;
+use pcsim::scenario::{Imports, Scenario};
 use pcsim::simulate::{Bases, facts_span, project, rescore, simulate};
-use pcsim::synth::{Options, Order, scenario_toml, write_history_in};
+use pcsim::synth::{Options, Order, plan_toml, scenario_toml, write_history_in};
 
 const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 const HISTORY_MONTHS: u32 = 36;
 const HORIZON: u64 = 24;
+/// Plans that extend the scenario, for `compare`.
+const PLANS: u32 = 5;
 
 /// Generates (once per run) a history in `order` and a scenario for `tenants`.
 fn data(dir: &Path, tenants: usize, order: Order) -> PathBuf {
@@ -38,6 +43,13 @@ fn data(dir: &Path, tenants: usize, order: Order) -> PathBuf {
         scenario_toml(&options, "tenants.csv"),
     )
     .unwrap();
+    for k in 1..=PLANS {
+        std::fs::write(
+            folder.join(format!("plan-{k}.toml")),
+            plan_toml(&options, "scenario.toml", k),
+        )
+        .unwrap();
+    }
     folder.join("scenario.toml")
 }
 
@@ -89,6 +101,19 @@ fn pipeline(c: &mut Criterion) {
             })
         });
         if tenants >= 100_000 {
+            // What `pcsim compare` does with five plans on one history: read and count
+            // it once, then each plan's own tenants.
+            let plans: Vec<PathBuf> = (1..=PLANS)
+                .map(|k| scenario_path.with_file_name(format!("plan-{k}.toml")))
+                .collect();
+            group.bench_function(BenchmarkId::new("compare five plans", tenants), |b| {
+                b.iter(|| {
+                    let plans = load_plans(&plans, None, &Imports::default()).unwrap();
+                    let pairs: Vec<_> = plans.iter().map(|(s, p)| (s, p)).collect();
+                    let names = &plans[0].1.terms.path_names;
+                    black_box(render(&compare(&pairs), Format::Json, names, None))
+                })
+            });
             // The same rows as monthly downloads concatenated, and shuffled.
             for order in [Order::Month, Order::Shuffled] {
                 let path = data(dir.path(), tenants, order);

@@ -1,4 +1,5 @@
-//! Writes a realistic synthetic history CSV and a scenario that uses it.
+//! Writes a realistic synthetic history CSV, a scenario that uses it, and five plans that
+//! extend the scenario (plan-1.toml … plan-5.toml, for `compare`).
 //!
 //!     cargo run --release --example gen_history -- --tenants 100000 --months 36 --seed 1 [--order tenant|month|shuffled] [--out DIR]
 //!
@@ -7,7 +8,7 @@
 use std::path::PathBuf;
 
 use clap::Parser;
-use pcsim::synth::{Options, Order, scenario_toml, write_history_in};
+use pcsim::synth::{Options, Order, plan_toml, scenario_toml, write_history_in};
 
 #[derive(Parser)]
 struct Args {
@@ -23,7 +24,7 @@ struct Args {
     /// Row order: by tenant (as we write), by month (monthly downloads concatenated), or shuffled
     #[arg(long, value_enum, default_value_t = Order::Tenant)]
     order: Order,
-    /// Folder to write tenants.csv and scenario.toml into
+    /// Folder to write tenants.csv, scenario.toml and the plans into
     #[arg(long, default_value = "generated")]
     out: PathBuf,
 }
@@ -36,9 +37,13 @@ fn main() -> anyhow::Result<()> {
     let rows = write_history_in(&options, args.order, std::fs::File::create(&csv)?)?;
     let scenario = args.out.join("scenario.toml");
     std::fs::write(&scenario, scenario_toml(&options, "tenants.csv"))?;
+    for k in 1..=5 {
+        let plan = args.out.join(format!("plan-{k}.toml"));
+        std::fs::write(plan, plan_toml(&options, "scenario.toml", k))?;
+    }
     let bytes = std::fs::metadata(&csv)?.len();
     eprintln!(
-        "wrote {} ({rows} rows, {:.1} MB) and {}",
+        "wrote {} ({rows} rows, {:.1} MB), {} and five plans extending it",
         csv.display(),
         bytes as f64 / 1e6,
         scenario.display()

@@ -5,7 +5,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::explain::{Movers, Named, Question, name_movers};
+use crate::explain::{Named, Question, movers, name_movers};
 use crate::facts::Facts;
 use crate::money::usd_cents;
 use crate::month::Month;
@@ -14,6 +14,7 @@ use rust_decimal::prelude::ToPrimitive;
 use crate::rules::{PathId, PathRules, Ruleset};
 use crate::scenario::Scenario;
 use crate::score::{Metric, PathScore, max_points, usage_side_points};
+use crate::tally::Read;
 
 /// How many names a cause's sentence carries before "and N more".
 pub const NAMES_IN_REASON: usize = 3;
@@ -155,14 +156,9 @@ fn in_numbers(metric: Metric, before: &PathScore, after: &PathScore) -> String {
     }
 }
 
-/// Names the tenants and people behind every cause of `falls`, from each question's
-/// movers as `movers` finds them ([`crate::simulate::Bases::movers`]).
-pub fn name_causes(
-    scenario: &Scenario,
-    facts: &Facts,
-    movers: impl FnOnce(&[Question]) -> Vec<Movers>,
-    falls: &mut [&mut Drop],
-) {
+/// Names the tenants and people behind every cause of `falls`, reading the `counted`
+/// tenants' facts once.
+pub fn name_causes(scenario: &Scenario, facts: &Facts, counted: &[u32], falls: &mut [&mut Drop]) {
     let asked: Vec<Question> = falls
         .iter()
         .flat_map(|d| {
@@ -174,7 +170,7 @@ pub fn name_causes(
             })
         })
         .collect();
-    let movers = movers(&asked);
+    let movers = movers(facts, &scenario.rules, &asked, counted, Read::Scenario);
     let mut lowered = name_movers(scenario, facts, &asked, &movers, NAMES_KEPT).into_iter();
     for d in falls.iter_mut() {
         for c in d.causes.iter_mut() {

@@ -94,11 +94,12 @@ impl Drop for Progress {
     }
 }
 
-/// Loads and simulates plans; the first failure in file order is reported. Plans that
+/// Loads and simulates plans, as `compare` does; the first failure in file order is
+/// reported, and each plan's warnings are printed to standard error. Plans that
 /// extend one baseline share its history: the first plan reads and counts it on every
 /// core, then the others, which reuse it, run side by side (run all at once, they would
 /// only wait for the first and leave a core idle).
-fn load_plans(
+pub fn load_plans(
     files: &[PathBuf],
     rules: Option<&std::path::Path>,
     imports: &Imports,
@@ -109,7 +110,7 @@ fn load_plans(
         let s = Scenario::load_sharing(f, rules, imports)?;
         warn(&s);
         let (origin, end) = facts_span(&s);
-        let p = crate::simulate::project_sharing(&s, &Facts::build(&s, origin, end)?, &bases);
+        let p = crate::simulate::project_figures(&s, &Facts::build(&s, origin, end)?, &bases);
         Ok((s, p))
     };
     let Some((first, rest)) = files.split_first() else {

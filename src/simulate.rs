@@ -11,15 +11,13 @@ pub use crate::causes::{Cause, Drop};
 use crate::causes::{fallen, is_setback, name_causes};
 use crate::error::Result;
 use crate::explain::{AgeingOut, CertificationsEnding, certification_endings, group_ageing};
-use crate::explain::{Movers, Question, movers};
 use crate::facts::Facts;
 use crate::month::Month;
 use crate::rules::{PathId, Ruleset};
 use crate::scenario::{History, Person, Scenario};
-use crate::score::Metric;
 use crate::score::{PathScore, score_path};
 use crate::skilling::StepCounts;
-use crate::tally::{Counts, Read, Span, Tally, history_counts, tally};
+use crate::tally::{Counts, Span, Tally, history_counts, tally};
 
 /// Months of facts needed before the first tallied month: its TTM (11) and its "SMB
 /// stays SMB" test, which looks a year back (12).
@@ -164,33 +162,16 @@ pub fn facts_span(scenario: &Scenario) -> (Month, Month) {
 /// The history's part of the tallies, computed once and shared by every scenario scored
 /// through the same `Bases` on the same history, ruleset and months: plans compared side
 /// by side, or one plan re-scored with events switched on and off. Each scenario then
-/// costs only its declared tenants and the imported tenants it changes. The same goes for
-/// naming the causes of a drop: the history's tenants are read once per question.
+/// costs only its declared tenants and the imported tenants it changes.
 #[derive(Default)]
 pub struct Bases {
-    counts: Mutex<HashMap<BaseKey, Arc<HistoryCounts>>>,
-    movers: Mutex<HashMap<MoversKey, Arc<Movers>>>,
+    #[allow(clippy::type_complexity)]
+    counts: Mutex<HashMap<(usize, String, Span), Arc<OnceLock<(Arc<History>, Counts)>>>>,
 }
 
-/// A question about the history's tenants as they stand ([`Question`] without weights).
-type MoversKey = (BaseKey, Month, PathId, Metric);
-
-/// The history's counts, computed once; the history is kept with them so that its
-/// address names it while cached.
-type HistoryCounts = OnceLock<(Arc<History>, Counts)>;
-
-/// A history (by address: it is kept alive with what is cached for it), a ruleset and
-/// the tallied months.
-type BaseKey = (usize, String, Span);
-
 impl Bases {
-    /// The history's counts over `span` as its rows stand, when sharing them pays.
-    fn history_counts(
-        &self,
-        scenario: &Scenario,
-        facts: &Facts,
-        span: Span,
-    ) -> Option<(BaseKey, Arc<HistoryCounts>)> {
+    /// The scenario's tallies over `span`, from the shared history counts when that pays.
+    pub fn counts(&self, scenario: &Scenario, facts: &Facts, span: Span) -> Counts {
         let rules = &scenario.rules;
         let changed = facts
             .stored()
@@ -198,7 +179,9 @@ impl Bases {
             .filter(|&&t| t < facts.imported())
             .count();
         // A change to every tenant ("*") leaves nothing to share.
-        let history = facts.history().filter(|_| changed * 2 < facts.imported())?;
+        let Some(history) = facts.history().filter(|_| changed * 2 < facts.imported()) else {
+            return tally(facts, rules, span);
+        };
         let key = (
             Arc::as_ptr(history) as usize,
             format!("{}\u{0}{}", rules.origin, rules.name),
@@ -208,80 +191,12 @@ impl Bases {
             .counts
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .entry(key.clone())
+            .entry(key)
             .or_default()
             .clone();
-        once.get_or_init(|| (history.clone(), history_counts(facts, rules, span)));
-        Some((key, once))
-    }
-
-    /// The scenario's tallies over `span`, from the shared history counts when that pays.
-    pub fn counts(&self, scenario: &Scenario, facts: &Facts, span: Span) -> Counts {
-        match self.history_counts(scenario, facts, span) {
-            Some((_, once)) => {
-                let (_, base) = once.get().expect("counted");
-                base.adjusted(facts, &scenario.rules, span)
-            }
-            None => tally(facts, &scenario.rules, span),
-        }
-    }
-
-    /// Each question's [`Movers`] among the scenario's `counted` tenants ([`Counts::counted`]
-    /// over `span`): those of the history's tenants it leaves as they are come from what is
-    /// shared (read once per question), the rest are read for this scenario.
-    pub fn movers(
-        &self,
-        scenario: &Scenario,
-        facts: &Facts,
-        span: Span,
-        counted: &[u32],
-        asked: &[Question],
-    ) -> Vec<Movers> {
-        let rules = &scenario.rules;
-        let Some((key, once)) = self.history_counts(scenario, facts, span) else {
-            return movers(facts, rules, asked, counted, Read::Scenario);
-        };
-        let (_, base) = once.get().expect("counted");
-        let question = |q: &Question| (key.clone(), q.month, q.path, q.metric);
-        let missing: Vec<Question> = {
-            let cached = self.movers.lock().unwrap_or_else(|e| e.into_inner());
-            asked
-                .iter()
-                .filter(|q| !cached.contains_key(&question(q)))
-                .copied()
-                .collect()
-        };
-        if !missing.is_empty() {
-            // Plans side by side may read the same question at once: both get the same.
-            let found = movers(facts, rules, &missing, &base.counted, Read::Imported);
-            let mut cached = self.movers.lock().unwrap_or_else(|e| e.into_inner());
-            for (q, m) in missing.iter().zip(found) {
-                cached.entry(question(q)).or_insert_with(|| Arc::new(m));
-            }
-        }
-        // The scenario's own tenants (declared, and imported ones it changes) are read as
-        // it has them, and the imported ones it changes are left out of the shared part.
-        let stored = facts.stored();
-        let own: Vec<u32> = counted
-            .iter()
-            .copied()
-            .filter(|&t| stored.binary_search(&(t as usize)).is_ok())
-            .collect();
-        let fresh = movers(facts, rules, asked, &own, Read::Scenario);
-        let cached = self.movers.lock().unwrap_or_else(|e| e.into_inner());
-        asked
-            .iter()
-            .zip(fresh)
-            .map(|(q, mut m)| {
-                let shared = &cached[&question(q)];
-                m.extend(
-                    shared
-                        .iter()
-                        .filter(|(t, _)| stored.binary_search(t).is_err()),
-                );
-                m
-            })
-            .collect()
+        // The history is kept with its counts so that its address names it while cached.
+        let (_, base) = once.get_or_init(|| (history.clone(), history_counts(facts, rules, span)));
+        base.adjusted(facts, rules, span)
     }
 }
 
@@ -428,6 +343,17 @@ pub fn project(scenario: &Scenario, facts: &Facts) -> Projection {
 
 /// [`project`], sharing the history's part of the tallies through `bases`.
 pub fn project_sharing(scenario: &Scenario, facts: &Facts, bases: &Bases) -> Projection {
+    project_naming(scenario, facts, bases, true)
+}
+
+/// [`project_sharing`] without names: the causes of drops and setbacks are left in
+/// numbers, and there are no warnings. `compare` shows neither, and naming reads every
+/// counted tenant again: for a plan on a shared history, far more than its own tally.
+pub fn project_figures(scenario: &Scenario, facts: &Facts, bases: &Bases) -> Projection {
+    project_naming(scenario, facts, bases, false)
+}
+
+fn project_naming(scenario: &Scenario, facts: &Facts, bases: &Bases, named: bool) -> Projection {
     let rules = &scenario.rules;
     let look = lookback(scenario) as usize;
     let Rescored {
@@ -437,22 +363,18 @@ pub fn project_sharing(scenario: &Scenario, facts: &Facts, bases: &Bases) -> Pro
     } = rescore(scenario, facts, bases);
     let (lookback, months) = scored.split_at(look);
     let mut summary = summarize(scenario, lookback, months);
-    let mut falls: Vec<&mut Drop> = summary
-        .drops
-        .iter_mut()
-        .chain(summary.setbacks.iter_mut())
-        .collect();
-    let span = Frame::of(scenario).span;
-    name_causes(
-        scenario,
-        facts,
-        |asked| bases.movers(scenario, facts, span, &counted, asked),
-        &mut falls,
-    );
-    summary.warnings = Warnings {
-        certifications: certification_endings(scenario),
-        ageing_out: group_ageing(scenario, &ageing),
-    };
+    if named {
+        let mut falls: Vec<&mut Drop> = summary
+            .drops
+            .iter_mut()
+            .chain(summary.setbacks.iter_mut())
+            .collect();
+        name_causes(scenario, facts, &counted, &mut falls);
+        summary.warnings = Warnings {
+            certifications: certification_endings(scenario),
+            ageing_out: group_ageing(scenario, &ageing),
+        };
+    }
     Projection {
         scenario: scenario.name.clone(),
         start: scenario.start,

@@ -163,6 +163,34 @@ fn generate(o: &Options, mut emit: impl FnMut(i32, &[u8]) -> io::Result<()>) -> 
     Ok(rows)
 }
 
+/// Plan `k` (from 1) on top of the scenario in `scenario_file`: `3k` more SMB wins, one a
+/// month from month `k - 1` of the projection, and a cut to imported tenant `k`'s ACR, so
+/// that plans differ in declared and changed tenants (what `compare` is measured on).
+pub fn plan_toml(o: &Options, scenario_file: &str, k: u32) -> String {
+    let month = o.start() + (k as i32 - 1);
+    format!(
+        r#"extends = "{scenario_file}"
+name = "Plan {k}"
+
+[[tenants]]
+name = "Extra win {k}"
+since = "{month}"
+count = {count}
+every = 1
+seats = 80
+active = 40
+acr = {acr}
+
+[[changes]]
+tenant = "T{k:06}"
+month = "{month}"
+acr = "-50%"
+"#,
+        count = 3 * k,
+        acr = 100 * k,
+    )
+}
+
 /// A plan on top of the history: a certified team, two waves of planned wins, growth at
 /// one imported tenant.
 pub fn scenario_toml(o: &Options, history_file: &str) -> String {
