@@ -204,3 +204,58 @@ fn a_quote_late_in_a_big_history_is_read_as_the_csv_crate_reads_it() {
         assert_eq!(run("quoted.toml", threads), expected, "{threads} threads");
     }
 }
+
+#[test]
+fn compare_of_the_generated_plans_gives_each_plan_what_its_run_gives() {
+    // `compare` scores plans on one shared history without naming causes; each plan's
+    // figures must still be those that its own `run` shows.
+    let dir = tempfile::tempdir().unwrap();
+    let options = Options::new(3_000, 36, 5);
+    write_history(
+        &options,
+        std::fs::File::create(dir.path().join("tenants.csv")).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("scenario.toml"),
+        scenario_toml(&options, "tenants.csv"),
+    )
+    .unwrap();
+    let plans: Vec<String> = (1..=5).map(|k| format!("plan-{k}.toml")).collect();
+    for (k, plan) in (1..=5).zip(&plans) {
+        std::fs::write(
+            dir.path().join(plan),
+            pcsim::synth::plan_toml(&options, "scenario.toml", k),
+        )
+        .unwrap();
+    }
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = Command::cargo_bin("pcsim")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(args)
+            .args(["--format", "json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    };
+    let mut args = vec!["compare"];
+    args.extend(plans.iter().map(String::as_str));
+    let compared = json(&args);
+    let figures = compared["plans"].as_array().unwrap();
+    assert_eq!(figures.len(), 5);
+    for (k, (plan, f)) in plans.iter().zip(figures).enumerate() {
+        let run = json(&["run", plan]);
+        let months = run["months"].as_array().unwrap();
+        assert_eq!(f["scenario"], format!("Plan {}", k + 1));
+        assert_eq!(f["first_qualified"], run["first_qualified"], "{plan}");
+        let qualified = months.iter().filter(|m| m["qualified"] == true).count();
+        assert_eq!(f["months_qualified"], qualified, "{plan}");
+        assert_eq!(f["months_counted"], months.len(), "{plan}");
+        let last = months.last().unwrap();
+        assert_eq!(f["score_at_end"]["points"], last["headline"], "{plan}");
+    }
+}
