@@ -278,6 +278,10 @@ pub fn read_history_counting(
     let likely = if sum > 2 * most { most } else { sum };
     let mut table = Table::with_capacity(likely);
     let mut all: Vec<&[u8]> = Vec::with_capacity(likely);
+    // Each tenant's name as first met, by value when short: the names are made into
+    // strings from these, in id order, rather than from the file, where a file in any
+    // order scatters them (a cache miss each).
+    let mut firsts: Vec<&Short> = Vec::with_capacity(likely);
     let mut remaps: Vec<Vec<u32>> = Vec::with_capacity(chunks.len());
     for (local, chunk) in chunk_names.iter().zip(&chunks) {
         let mut remap = Vec::with_capacity(local.len());
@@ -291,6 +295,7 @@ pub fn read_history_counting(
                 table.find_or_insert(chunk.hashes[i], short, name, held, all.len() as u32);
             if inserted {
                 all.push(name);
+                firsts.push(short);
             }
             remap.push(id);
         }
@@ -300,13 +305,17 @@ pub fn read_history_counting(
     // Checked as UTF-8 where each was first met.
     let names: Vec<String> = all
         .par_iter()
+        .zip(&firsts)
         .with_min_len(4096)
-        .map(|n| match std::str::from_utf8(n) {
-            Ok(s) => s.to_owned(),
-            Err(_) => String::from_utf8_lossy(n).into_owned(),
+        .map(|(n, short)| {
+            let n = short.whole().unwrap_or(n);
+            match std::str::from_utf8(n) {
+                Ok(s) => s.to_owned(),
+                Err(_) => String::from_utf8_lossy(n).into_owned(),
+            }
         })
         .collect();
-    drop(all);
+    drop((all, firsts));
     let pieces: Vec<(Vec<HistoryRow>, Vec<u32>)> =
         chunks.into_iter().map(|c| (c.rows, c.ids)).collect();
     drop(chunk_names);
