@@ -325,8 +325,9 @@ pub fn read_history_counting(
 
     // Group rows by tenant with a counting sort (tenants are dense ids), keeping file
     // order within a tenant, then order each tenant's few rows by month.
-    let starts = count_rows(&pieces, &remaps, names.len());
-    let mut rows = place_rows(pieces, &remaps, &starts, total);
+    let (counts, starts) = count_rows(&pieces, &remaps, names.len());
+    let mut rows = place_rows(&pieces, &remaps, counts, &starts, total);
+    drop(pieces);
     // Each tenant's few rows in month order, on every core again, one range of tenants to
     // a worker. Rows of one month are a duplicate, an error whatever their order.
     let duplicate = by_ranges(&mut rows, &starts)
@@ -363,14 +364,15 @@ pub fn read_history_counting(
     })
 }
 
-/// Where each tenant's rows start once grouped (one more entry: the end). Each piece
-/// counts its own tenants' rows on its core (in a file in no order, adding them up
-/// straight into the tenants' counts missed the cache on nearly every row).
+/// Each piece's count of rows per tenant (by its own ids), and where each tenant's rows
+/// start once grouped (one more entry: the end). Each piece counts its own tenants' rows
+/// on its core (in a file in no order, adding them up straight into the tenants' counts
+/// missed the cache on nearly every row).
 fn count_rows(
     pieces: &[(Vec<HistoryRow>, Vec<u32>)],
     remaps: &[Vec<u32>],
     tenants: usize,
-) -> Vec<usize> {
+) -> (Vec<Vec<u32>>, Vec<usize>) {
     let counted: Vec<Vec<u32>> = pieces
         .par_iter()
         .zip(remaps)
@@ -391,44 +393,74 @@ fn count_rows(
     for t in 0..tenants {
         starts[t + 1] += starts[t];
     }
-    starts
+    (counted, starts)
 }
 
-/// The rows grouped by tenant: each worker fills the rows of one range of tenants,
-/// reading every piece in file order, so the ranges are disjoint slices and the result
-/// does not depend on timing.
+/// The rows grouped by tenant, in file order within a tenant. Each piece writes its own
+/// rows, on its own core, straight to their places: a tenant's rows from a piece go after
+/// its rows from the pieces before. Each row is read once (when every worker read every
+/// piece for the tenants of its range, a file in any order cost twice the reading), and
+/// the places of two pieces never overlap, so the result does not depend on timing.
 fn place_rows(
-    pieces: Vec<(Vec<HistoryRow>, Vec<u32>)>,
+    pieces: &[(Vec<HistoryRow>, Vec<u32>)],
     remaps: &[Vec<u32>],
+    counts: Vec<Vec<u32>>,
     starts: &[usize],
     total: usize,
 ) -> Vec<HistoryRow> {
+    // Per piece and tenant (by the piece's ids): where its first row goes.
+    let mut next: Vec<usize> = starts[..starts.len() - 1].to_vec();
+    let places: Vec<Vec<usize>> = counts
+        .into_iter()
+        .zip(remaps)
+        .map(|(counts, remap)| {
+            counts
+                .iter()
+                .zip(remap)
+                .map(|(&count, &t)| {
+                    let at = next[t as usize];
+                    next[t as usize] += count as usize;
+                    at
+                })
+                .collect()
+        })
+        .collect();
+    debug_assert!(next.iter().eq(&starts[1..]), "every tenant's rows counted");
     // The grouped rows are written once, straight into fresh memory: zeroing it first
     // took a serial pass over all of it (30 MB at 100,000 tenants).
     let mut rows: Vec<HistoryRow> = Vec::with_capacity(total);
-    let slices = by_ranges(&mut rows.spare_capacity_mut()[..total], starts);
-    slices.into_par_iter().for_each(|(range, out)| {
-        let base = starts[range.start];
-        let mut cursor: Vec<usize> = starts[range.clone()].iter().map(|s| s - base).collect();
-        for ((chunk_rows, ids), remap) in pieces.iter().zip(remaps) {
-            for (row, &id) in chunk_rows.iter().zip(ids) {
-                let t = remap[id as usize] as usize;
-                if range.contains(&t) {
-                    let slot = &mut cursor[t - range.start];
-                    out[*slot].write(*row);
-                    *slot += 1;
-                }
+    let out = Places(rows.as_mut_ptr());
+    pieces
+        .par_iter()
+        .zip(places)
+        .for_each(|((piece_rows, ids), mut places)| {
+            for (row, &id) in piece_rows.iter().zip(ids) {
+                let at = &mut places[id as usize];
+                out.write(*at, *row, total);
+                *at += 1;
             }
-        }
-        // Every tenant's slots were filled, up to where the next tenant's begin: with the
-        // ranges covering every tenant, that is every slot (what `set_len` below needs).
-        let ends = starts[range.start + 1..=range.end].iter().map(|s| s - base);
-        assert!(cursor.iter().copied().eq(ends), "every grouped row written");
-    });
-    // SAFETY: the ranges cover tenants 0..names.len(), whose slots are 0..total, and each
-    // worker has checked that it wrote every slot of its range.
+        });
+    // SAFETY: a piece's tenant with `count` rows was given the places `at..at + count`
+    // after those of the pieces before, so the places of all pieces are 0..total, each
+    // once; each piece wrote one row to each of its places (its counts are of its rows).
     unsafe { rows.set_len(total) };
     rows
+}
+
+/// The grouped rows being written, shared by the workers: each writes its own places.
+struct Places(*mut HistoryRow);
+
+// SAFETY: the workers write disjoint places (see `place_rows`), and nothing reads them
+// until every worker is done.
+unsafe impl Sync for Places {}
+
+impl Places {
+    #[inline]
+    fn write(&self, at: usize, row: HistoryRow, total: usize) {
+        assert!(at < total, "a row's place is within the rows");
+        // SAFETY: `at` is in the allocation (checked), and no other worker writes it.
+        unsafe { self.0.add(at).write(row) };
+    }
 }
 
 /// Puts one tenant's rows in month order by placing each at its month, when they span
