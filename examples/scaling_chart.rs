@@ -57,7 +57,7 @@ fn main() -> anyhow::Result<()> {
         .y_label_formatter(&|v| format!("{v}"))
         .label_style(font(20))
         .axis_desc_style(font(22))
-        .x_label_formatter(&|v| format!("{:.0}k", v / 1000.0))
+        .x_label_formatter(&tenants_label)
         .draw()?;
     for (label, colour, get) in [
         (
@@ -105,7 +105,7 @@ fn main() -> anyhow::Result<()> {
         .y_label_formatter(&|v| format!("{v:.0}"))
         .label_style(font(20))
         .axis_desc_style(font(22))
-        .x_label_formatter(&|v| format!("{:.0}k", v / 1000.0))
+        .x_label_formatter(&tenants_label)
         .draw()?;
     for (label, colour, get) in [
         (
@@ -137,4 +137,13 @@ fn main() -> anyhow::Result<()> {
         .draw()?;
     root.present()?;
     Ok(())
+}
+
+/// "10k", "100k", "1M": how many tenants, as an axis label.
+fn tenants_label(v: &f64) -> String {
+    if *v >= 1e6 {
+        format!("{:.0}M", v / 1e6)
+    } else {
+        format!("{:.0}k", v / 1e3)
+    }
 }
