@@ -21,6 +21,11 @@ use pcsim::scenario::{Imports, Scenario};
 use pcsim::simulate::{Bases, facts_span, project, rescore, simulate};
 use pcsim::synth::{Options, Order, plan_toml, scenario_toml, write_history_in};
 
+// The binary's allocator (huge pages for the big buffers of a history), so that the
+// phases are timed as `pcsim` runs them.
+#[global_allocator]
+static ALLOCATOR: pcsim::huge_pages::HugePages = pcsim::huge_pages::HugePages;
+
 const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 const HISTORY_MONTHS: u32 = 36;
 const HORIZON: u64 = 24;
