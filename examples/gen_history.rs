@@ -36,7 +36,13 @@ fn main() -> anyhow::Result<()> {
     let csv = args.out.join("tenants.csv");
     let rows = write_history_in(&options, args.order, std::fs::File::create(&csv)?)?;
     let scenario = args.out.join("scenario.toml");
-    std::fs::write(&scenario, scenario_toml(&options, "tenants.csv"))?;
+    let mut toml = scenario_toml(&options, "tenants.csv");
+    if args.order != Order::Tenant {
+        // The header names the command that wrote the files: with its row order.
+        let order = format!("{:?}", args.order).to_lowercase();
+        toml = toml.replacen("`\n", &format!(" --order {order}`\n"), 1);
+    }
+    std::fs::write(&scenario, toml)?;
     for k in 1..=5 {
         let plan = args.out.join(format!("plan-{k}.toml"));
         std::fs::write(plan, plan_toml(&options, "scenario.toml", k))?;
