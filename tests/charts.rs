@@ -6,7 +6,7 @@ use pcsim::simulate::{Projection, simulate};
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::support::{folder, pcsim, repo_file};
+use crate::support::{compare_agreeing_with_runs, folder, pcsim, repo_file};
 
 fn bundled(name: &str) -> Projection {
     simulate(&Scenario::load(&repo_file(&format!("scenarios/{name}.toml")), None).unwrap()).unwrap()
@@ -170,17 +170,6 @@ fn chart_command_writes_a_png_and_refuses_bad_targets() {
         .stderr(predicate::str::contains("WIDTHxHEIGHT"));
 }
 
-fn run_json(file: &str) -> Value {
-    let out = pcsim()
-        .args(["run", file, "--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).unwrap()
-}
-
 #[test]
 fn compare_agrees_with_run_for_each_bundled_plan() {
     let files = [
@@ -188,44 +177,12 @@ fn compare_agrees_with_run_for_each_bundled_plan() {
         "scenarios/smb-push.toml",
         "scenarios/enterprise-push.toml",
     ];
-    let out = pcsim()
-        .arg("compare")
-        .args(files)
-        .args(["--format", "json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let cmp: Value = serde_json::from_slice(&out).unwrap();
+    let cmp = compare_agreeing_with_runs(&repo_file(""), &files);
     assert_eq!(
         cmp["window"],
         serde_json::json!({"from": "2026-12", "to": "2028-11"})
     );
     assert_eq!(cmp["baseline"], "Baseline");
-    for (plan, file) in cmp["plans"].as_array().unwrap().iter().zip(files) {
-        let run = run_json(file);
-        assert_eq!(plan["scenario"], run["scenario"]);
-        assert_eq!(plan["first_qualified"], run["first_qualified"], "{file}");
-        assert_eq!(
-            plan["months_qualified"], run["summary"]["months_qualified"],
-            "{file}"
-        );
-        let last = run["months"].as_array().unwrap().last().unwrap();
-        let headline = last["enterprise"]["total"]
-            .as_f64()
-            .unwrap()
-            .max(last["smb"]["total"].as_f64().unwrap());
-        assert_eq!(
-            plan["score_at_end"]["points"].as_f64().unwrap(),
-            headline,
-            "{file}"
-        );
-        assert_eq!(
-            plan["first_enrolment"], run["summary"]["enrolment_windows"][0]["from"],
-            "{file}"
-        );
-    }
     let smb = &cmp["plans"][1];
     assert_eq!(
         smb["vs_baseline"]["months_qualified"], 21,

@@ -36,6 +36,58 @@ pub fn pcsim() -> Command {
     c
 }
 
+/// `pcsim ARGS --format json` run in `dir` (relative paths resolve there), which must
+/// succeed; its output, parsed.
+pub fn json_in(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let out = Command::cargo_bin("pcsim")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .args(["--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+/// `pcsim compare FILES` run in `dir`, checked plan by plan against each plan's own
+/// `run`: the same name, first qualifying months, months qualified, first enrolment and
+/// headline score at the end (the better path's total in the last month). Returns the
+/// comparison.
+pub fn compare_agreeing_with_runs(dir: &Path, files: &[&str]) -> serde_json::Value {
+    let mut args = vec!["compare"];
+    args.extend(files);
+    let compared = json_in(dir, &args);
+    let plans = compared["plans"].as_array().unwrap();
+    assert_eq!(plans.len(), files.len());
+    for (plan, file) in plans.iter().zip(files) {
+        let run = json_in(dir, &["run", file]);
+        assert_eq!(plan["scenario"], run["scenario"], "{file}");
+        assert_eq!(plan["first_qualified"], run["first_qualified"], "{file}");
+        assert_eq!(
+            plan["months_qualified"], run["summary"]["months_qualified"],
+            "{file}"
+        );
+        assert_eq!(
+            plan["first_enrolment"], run["summary"]["enrolment_windows"][0]["from"],
+            "{file}"
+        );
+        let last = run["months"].as_array().unwrap().last().unwrap();
+        let headline = last["enterprise"]["total"]
+            .as_f64()
+            .unwrap()
+            .max(last["smb"]["total"].as_f64().unwrap());
+        assert_eq!(
+            plan["score_at_end"]["points"].as_f64().unwrap(),
+            headline,
+            "{file}"
+        );
+    }
+    compared
+}
+
 /// Runs `command`, which must succeed with nothing on standard error, and returns its
 /// standard output.
 pub fn stdout(command: &mut Command) -> String {
