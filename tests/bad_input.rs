@@ -918,6 +918,15 @@ fn history_with_m365_but_no_azure_column() {
 }
 
 #[test]
+fn history_row_of_one_field_says_what_to_write() {
+    bad_history(
+        "tenant,month,seats,active,acr\nA,2026-01,1,1,1\nB 2026-01 1 1 1\n",
+        "tenants.csv:3:1: ",
+        &["this row has 1 field, the header has 5: give one value per column"],
+    );
+}
+
+#[test]
 fn history_row_with_too_few_fields() {
     bad_history(
         "tenant,month,seats,active,acr\nA,2026-01,1,1,1\nB,2026-01,1,1\n",

@@ -14,7 +14,9 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::fast_line;
-use super::import::{association, check_header, decimal, line_of, next_record, read_error, whole};
+use super::import::{
+    association, check_header, decimal, line_of, next_record, read_error, whole, wrong_field_count,
+};
 use super::names::{BATCH, Names, Short, Table, hash_name};
 use crate::error::{Error, Result, csv_error};
 use crate::month::Month;
@@ -665,10 +667,7 @@ impl Parser<'_> {
                 n += 1;
             }
             if n != self.columns {
-                return Err(fail(format!(
-                    "this row has {n} fields, the header has {}",
-                    self.columns
-                )));
+                return Err(fail(wrong_field_count(n, self.columns)));
             }
             let name = fields[0].trim_ascii();
             if name.is_empty() {

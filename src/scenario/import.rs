@@ -115,13 +115,19 @@ pub fn next_record<R: std::io::Read>(
         return Err(csv_error(
             path,
             line_of(path, position),
-            format!(
-                "this row has {} fields, the header has {columns}",
-                record.len()
-            ),
+            wrong_field_count(record.len(), columns),
         ));
     }
     Ok(Some(position))
+}
+
+/// A row with more or fewer fields than its header has columns, in plain words.
+pub(super) fn wrong_field_count(found: usize, columns: usize) -> String {
+    let fields = if found == 1 { "field" } else { "fields" };
+    format!(
+        "this row has {found} {fields}, the header has {columns}: give one value per column, \
+         separated as the header is (an empty value still needs its separator)"
+    )
 }
 
 pub(super) fn read_error(path: &Path, e: csv::Error) -> Error {
@@ -129,9 +135,7 @@ pub(super) fn read_error(path: &Path, e: csv::Error) -> Error {
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
-        } => {
-            format!("this row has {len} fields, the header has {expected_len}")
-        }
+        } => wrong_field_count(*len as usize, *expected_len as usize),
         csv::ErrorKind::Utf8 { .. } => "this row is not valid UTF-8 text".to_string(),
         _ => e.to_string(),
     };
