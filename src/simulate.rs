@@ -338,17 +338,13 @@ fn score_months_between(
 
 /// Scores every month on both paths from facts built over [`facts_span`].
 pub fn project(scenario: &Scenario, facts: &Facts) -> Projection {
-    project_sharing(scenario, facts, &Bases::default())
+    project_naming(scenario, facts, &Bases::default(), true)
 }
 
-/// [`project`], sharing the history's part of the tallies through `bases`.
-pub fn project_sharing(scenario: &Scenario, facts: &Facts, bases: &Bases) -> Projection {
-    project_naming(scenario, facts, bases, true)
-}
-
-/// [`project_sharing`] without names: the causes of drops and setbacks are left in
-/// numbers, and there are no warnings. `compare` shows neither, and naming reads every
-/// counted tenant again: for a plan on a shared history, far more than its own tally.
+/// [`project`], sharing the history's part of the tallies through `bases`, without
+/// names: the causes of drops and setbacks are left in numbers, and there are no
+/// warnings. `compare` shows neither, and naming reads every counted tenant again: for a
+/// plan on a shared history, far more than its own tally.
 pub fn project_figures(scenario: &Scenario, facts: &Facts, bases: &Bases) -> Projection {
     project_naming(scenario, facts, bases, false)
 }
