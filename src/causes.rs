@@ -14,7 +14,6 @@ use rust_decimal::prelude::ToPrimitive;
 use crate::rules::{PathId, PathRules, Ruleset};
 use crate::scenario::Scenario;
 use crate::score::{Metric, PathScore, max_points, usage_side_points};
-use crate::tally::Read;
 
 /// How many names a cause's sentence carries before "and N more".
 pub const NAMES_IN_REASON: usize = 3;
@@ -170,7 +169,7 @@ pub fn name_causes(scenario: &Scenario, facts: &Facts, counted: &[u32], falls: &
             })
         })
         .collect();
-    let movers = movers(facts, &scenario.rules, &asked, counted, Read::Scenario);
+    let movers = movers(facts, &scenario.rules, &asked, counted);
     let mut lowered = name_movers(scenario, facts, &asked, &movers, NAMES_KEPT).into_iter();
     for d in falls.iter_mut() {
         for c in d.causes.iter_mut() {

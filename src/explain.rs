@@ -19,7 +19,7 @@ use crate::rules::{PathId, Ruleset};
 use crate::scenario::{HeldCert, Scenario, last_counting_month};
 use crate::score::{Metric, PathScore, certification_points, score_path};
 use crate::skilling::{StepCounts, on_step};
-use crate::tally::{AgeingEvent, BandTests, Membership, Read, Tally, TenantBands};
+use crate::tally::{AgeingEvent, BandTests, Membership, Tally, TenantBands};
 
 /// The two sides of a metric (RULES.md §1), in the order `[azure, m365]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -784,16 +784,10 @@ fn effect(q: &Question, at: &[Snapshot]) -> (i64, i64) {
     }
 }
 
-/// Each question's [`Movers`] among `tenants` (ascending), read as `read` says, each
+/// Each question's [`Movers`] among `tenants` (ascending), as the scenario has them, each
 /// tenant read once for all the questions. Certifications have no tenants: questions
 /// about them are not read for.
-pub fn movers(
-    facts: &Facts,
-    rules: &Ruleset,
-    asked: &[Question],
-    tenants: &[u32],
-    read: Read,
-) -> Vec<Movers> {
+pub fn movers(facts: &Facts, rules: &Ruleset, asked: &[Question], tenants: &[u32]) -> Vec<Movers> {
     let mut out = vec![Movers::new(); asked.len()];
     let read_for: Vec<usize> = (0..asked.len())
         .filter(|&k| asked[k].metric != Metric::IntermediateCertifications)
@@ -825,7 +819,7 @@ pub fn movers(
             },
             |(mut bands, mut buf, mut at, mut moved), &t| {
                 let t = t as usize;
-                let f = read.facts(facts, t, &mut buf);
+                let f = facts.tenant(t, &mut buf);
                 snapshots(f, &tests, &mut bands, &index, &mut at);
                 let before = moved.len();
                 moved.extend(

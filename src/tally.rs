@@ -324,9 +324,9 @@ pub struct Counts {
     pub counted: Vec<u32>,
 }
 
-/// How a tenant is read for a tally or an explanation.
+/// How a tenant is read for a tally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Read {
+enum Read {
     /// As the scenario has it.
     Scenario,
     /// As its history rows alone give it (what every plan on the history shares).
@@ -336,7 +336,7 @@ pub enum Read {
 impl Read {
     /// Tenant `t`'s facts, read this way.
     #[inline]
-    pub fn facts<'a>(self, facts: &'a Facts, t: usize, buf: &'a mut FactsBuf) -> TenantFacts<'a> {
+    fn facts<'a>(self, facts: &'a Facts, t: usize, buf: &'a mut FactsBuf) -> TenantFacts<'a> {
         match self {
             Read::Scenario => facts.tenant(t, buf),
             Read::Imported => facts.as_imported(t, buf),
