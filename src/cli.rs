@@ -531,9 +531,7 @@ fn import(
     }
     let mut written = Vec::new();
     for (path, text) in outputs {
-        // Excel reads a CSV as UTF-8 only when it starts with a byte-order mark.
-        let bytes = ["\u{FEFF}".as_bytes(), text.as_bytes()].concat();
-        write_atomic(&path, &bytes, &inputs)?;
+        write_atomic(&path, &crate::output::csv_for_excel(text), &inputs)?;
         written.push(path);
     }
     Ok(match format {

@@ -136,13 +136,12 @@ impl Destination {
         match self {
             Destination::Screen(format) => Ok(text(format)),
             Destination::File(path, format) => {
-                let mut bytes = Vec::new();
-                // Excel reads a CSV file as the system's code page unless it starts with
-                // a UTF-8 byte-order mark, and then shows "—" and "↑" as garbage.
-                if format == Format::Csv {
-                    bytes.extend_from_slice("\u{FEFF}".as_bytes());
-                }
-                bytes.extend_from_slice(text(format).as_bytes());
+                let text = text(format);
+                let bytes = if format == Format::Csv {
+                    crate::output::csv_for_excel(&text)
+                } else {
+                    text.into_bytes()
+                };
                 write_atomic(&path, &bytes, inputs).map(|()| String::new())
             }
             Destination::Workbook(path) => {

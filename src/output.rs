@@ -60,6 +60,13 @@ pub fn refuse_input(path: &Path, inputs: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// A CSV file's bytes for Excel: it reads a CSV as UTF-8 only when it starts with a
+/// byte-order mark (otherwise as the system's code page, and "—" or an accented name
+/// comes out garbled).
+pub fn csv_for_excel(text: &str) -> Vec<u8> {
+    ["\u{FEFF}".as_bytes(), text.as_bytes()].concat()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
