@@ -147,12 +147,22 @@ impl DateEvidence {
         }
     }
 
-    /// The order the file's slash dates are in, `given` when the user said; `Err` with
-    /// the line and the message when the file cannot tell.
+    /// The order the file's slash dates are in: what they settle, else `given` (the
+    /// user's --dates); `Err` with the line and the message when the dates disagree with
+    /// each other or with `given`, or nothing tells.
     pub fn order(&self, given: Option<DateOrder>) -> Result<Option<DateOrder>, (u64, String)> {
-        if given.is_some() {
-            return Ok(given);
-        }
+        let against = |(line, date): &(u64, String), order: &str| {
+            let flag = match given {
+                Some(DateOrder::Mdy) => "mdy",
+                _ => "dmy",
+            };
+            Err((
+                *line,
+                format!(
+                    "`{date}` can only be {order}, but --dates {flag} says otherwise: leave --dates out (the file's dates settle the order) or correct the date"
+                ),
+            ))
+        };
         match (&self.day_first, &self.month_first, &self.either) {
             (Some((l1, d1)), Some((l2, d2)), _) => Err((
                 *l2,
@@ -160,6 +170,9 @@ impl DateEvidence {
                     "dates are written in both orders: `{d1}` on line {l1} is day first, `{d2}` here is month first; write every date the same way, best as YYYY-MM-DD"
                 ),
             )),
+            (Some(seen), None, _) if given == Some(DateOrder::Mdy) => against(seen, "day first"),
+            (None, Some(seen), _) if given == Some(DateOrder::Dmy) => against(seen, "month first"),
+            _ if given.is_some() => Ok(given),
             (Some(_), None, _) => Ok(Some(DateOrder::Dmy)),
             (None, Some(_), _) => Ok(Some(DateOrder::Mdy)),
             (None, None, Some((line, d))) => Err((
@@ -297,6 +310,14 @@ mod tests {
         assert_eq!(e.order(Some(DateOrder::Dmy)), Ok(Some(DateOrder::Dmy)));
         e.see(|| 3, "3/14/2026 0:00");
         assert_eq!(e.order(None), Ok(Some(DateOrder::Mdy)));
+        assert_eq!(e.order(Some(DateOrder::Mdy)), Ok(Some(DateOrder::Mdy)));
+        // The file settles month first: --dates dmy is refused at the date that shows it.
+        let (line, message) = e.order(Some(DateOrder::Dmy)).unwrap_err();
+        assert_eq!(line, 3);
+        assert!(
+            message.contains("`3/14/2026 0:00` can only be month first"),
+            "{message}"
+        );
         let d = date("3/4/2026", Some(DateOrder::Mdy)).unwrap();
         assert_eq!(d, NaiveDate::from_ymd_opt(2026, 3, 4).unwrap());
         e.see(|| 4, "14/3/2026");
