@@ -51,7 +51,7 @@ pub fn month(text: &str) -> Result<Month, String> {
 /// A day pcsim can plan with: from 1900 to 9999, as every month it reads.
 fn plannable(d: NaiveDate) -> Result<NaiveDate, String> {
     use chrono::Datelike;
-    if (1900..=9999).contains(&d.year()) {
+    if Month::new(d.year(), d.month()).is_some() {
         Ok(d)
     } else {
         Err("is outside the years pcsim plans for, 1900 to 9999: is the year mistyped?".into())
@@ -60,8 +60,11 @@ fn plannable(d: NaiveDate) -> Result<NaiveDate, String> {
 
 fn month_within(text: &str) -> Result<Month, String> {
     let t = text.trim();
-    if let Ok(m) = t.parse::<Month>() {
-        return Ok(m);
+    match t.parse::<Month>() {
+        Ok(m) => return Ok(m),
+        // Written as YYYY-MM: its own message says what is wrong (a month 13, a year 1899).
+        Err(e) if t.len() == 7 && t.as_bytes()[4] == b'-' => return Err(e.to_string()),
+        Err(_) => {}
     }
     if let Some(d) = iso_date(t) {
         return Ok(Month::of_date(d));
@@ -300,6 +303,13 @@ mod tests {
                 .unwrap_err()
                 .contains("outside the years")
         );
+    }
+
+    #[test]
+    fn a_month_written_as_yyyy_mm_says_which_part_is_wrong() {
+        assert!(month("2026-13").unwrap_err().contains("runs from 01 to 12"));
+        assert!(month("1899-10").unwrap_err().contains("outside the years"));
+        assert_eq!(month("2026-10").unwrap().to_string(), "2026-10");
     }
 
     #[test]
