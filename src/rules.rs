@@ -236,25 +236,11 @@ impl Eligible {
 }
 
 impl Usage {
-    /// The built-in lists: those of a ruleset file that leaves `[usage]` out.
-    pub fn built_in() -> Usage {
-        Ruleset::built_in().usage
-    }
-
     /// The built-in lists for a ruleset that leaves `[usage]` out: an attribution alias
     /// for an association the ruleset does not have is dropped, not an error in a file
     /// that never wrote it.
     fn built_in_for(associations: &Associations) -> Usage {
-        let source = Source {
-            path: BUILT_IN_LABEL.into(),
-            text: BUILT_IN.to_string(),
-        };
-        let built_in: Ruleset = source
-            .parse_toml()
-            .expect("the built-in ruleset is valid (tested)");
-        let mut usage = built_in
-            .usage_given
-            .expect("the built-in ruleset has [usage]");
+        let mut usage = Ruleset::built_in().usage;
         usage.attribution_aliases.retain(|_, to| {
             associations
                 .all_names()
