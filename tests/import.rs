@@ -702,6 +702,8 @@ fn more_bad_downloads() {
         ("--training", b"FirstName,LastName,Email,TrainingTitle,TrainingCompletionDate\n,,,Exam SC-200: X,2025-01-01\n".to_vec(), ":2:", "names no one"),
         ("--training", b"Email,TrainingTitle,TrainingCompletionDate,ExpirationDate\nana@x,Exam SC-200: X,2025-05-01,2025-01-01\n".to_vec(), ":2:", "are the two date columns swapped"),
         ("--azure", b"Month;CustomerTenantId;ServiceName;PartnerAttributionType;ACR\n2026-01;t1;Key Vault;PAL;1.234\n".to_vec(), ":2:", "thousands separator: write the number without it, as in 1250,50"),
+        ("--azure", b"Month,CustomerTenantId,ServiceName,PartnerAttributionType,ACR\n2026-01,t1,Key Vault,PAL,12x\n".to_vec(), ":2:", ": ACR `12x` is not a number"),
+        ("--training", b"Email,TrainingTitle,CompletionDate\nana@x,Exam SC-200: X,2025-02-30\n".to_vec(), ":2:", ": CompletionDate: "),
         ("--azure", b"Month,TenantId,Service\n".to_vec(), ":1:", "no `ServiceName` (or `MeterCategory`) and no `PartnerAttributionType` (or `AttributionType`) and no `MonthlySubscriptionLevelACR`"),
     ];
     for (flag, bytes, line, message) in cases {

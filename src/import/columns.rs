@@ -69,6 +69,17 @@ pub fn locate(
     Ok(found)
 }
 
+/// What the file calls each field ([`locate`]'s `at`): its own heading where it has the
+/// column, else the field's first name, so that an error about a cell names the column
+/// the user sees.
+pub fn headings(header: &[String], fields: &[Field], at: &[Option<usize>]) -> Vec<String> {
+    fields
+        .iter()
+        .zip(at)
+        .map(|(f, at)| at.map_or(f.names[0], |c| header[c].trim()).to_string())
+        .collect()
+}
+
 /// The error for columns a download lacks.
 pub fn missing(
     path: &Path,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::columns::{Field, locate, missing};
+use super::columns::{Field, headings, locate, missing};
 use super::download::{Download, text};
 use super::values::{self, DateEvidence, DateOrder};
 use crate::error::{Error, Result, csv_error};
@@ -159,6 +159,7 @@ pub fn read(
     for (file, path) in paths.iter().enumerate() {
         let download = Download::open(path, "training")?;
         let at = locate(path, "training", &download.header, &FIELDS)?;
+        let heading = headings(&download.header, &FIELDS, &at);
         if !(at[0].is_some() && at[1].is_some()) && at[2].is_none() {
             let lacking: Vec<&Field> = [2, 0, 1]
                 .iter()
@@ -210,13 +211,13 @@ pub fn read(
                 }
             };
             let passed = values::date(&completed, order)
-                .map_err(|m| fail(format!("{}: {m}", FIELDS[4].names[0])))?;
+                .map_err(|m| fail(format!("{}: {m}", heading[4])))?;
             let expires = if expires.is_empty() {
                 None
             } else {
                 Some(
                     values::date(&expires, order)
-                        .map_err(|m| fail(format!("{}: {m}", FIELDS[5].names[0])))?,
+                        .map_err(|m| fail(format!("{}: {m}", heading[5])))?,
                 )
             };
             if let Some(e) = expires

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use super::columns::{Field, locate};
+use super::columns::{Field, headings, locate};
 use super::download::{Download, text};
 use super::values;
 use crate::error::{Error, Result};
@@ -328,6 +328,7 @@ pub fn read(
 ) -> Result<Vec<Part>> {
     let fields = fields(kind);
     let at = locate(&download.path, kind.label(), &download.header, &fields)?;
+    let heading = headings(&download.header, &fields, &at);
     let col = |i: usize| at[i];
     let decimal_comma = download.delimiter == b';';
     let usage = &lists.rules.usage;
@@ -357,7 +358,7 @@ pub fn read(
             if id.is_empty() {
                 return Err(format!(
                     "the customer's tenant id ({}) is empty",
-                    fields[1].names[0]
+                    heading[1]
                 ));
             }
             let known = match guid(id) {
@@ -398,12 +399,12 @@ pub fn read(
                 attributions.get(cell(4).trim_ascii(), |t| Ok(lists.attribution(side, t)))?;
             let (amount, active) = match kind {
                 Kind::Azure => (
-                    values::number(text(cell(5))?, fields[5].names[0], true, decimal_comma)?,
+                    values::number(text(cell(5))?, &heading[5], true, decimal_comma)?,
                     Decimal::ZERO,
                 ),
                 Kind::M365 => (
-                    values::number(text(cell(5))?, fields[5].names[0], false, decimal_comma)?,
-                    values::number(text(cell(6))?, fields[6].names[0], false, decimal_comma)?,
+                    values::number(text(cell(5))?, &heading[5], false, decimal_comma)?,
+                    values::number(text(cell(6))?, &heading[6], false, decimal_comma)?,
                 ),
             };
             let counts = part.months.entry(month).or_default();
