@@ -246,7 +246,7 @@ pub fn number(
         .bytes()
         .all(|c| c.is_ascii_digit() || c == b'.');
     let d: Decimal = written.parse().ok().filter(|_| plain).ok_or_else(|| {
-        format!("{column} `{t}` is not a number: write plain digits, as in 1250.50")
+        format!("{column} `{t}` is not a number: write plain digits, as in {example}")
     })?;
     if d.is_sign_negative() && !d.is_zero() && !negative {
         return Err(format!("{column} must not be negative, not {t}"));
@@ -354,7 +354,16 @@ mod tests {
             number("12,5", "acr", true, true).unwrap().to_string(),
             "12.5"
         );
-        assert!(number("12,5x", "acr", true, false).is_err());
+        assert!(
+            number("12,5x", "acr", true, true)
+                .unwrap_err()
+                .contains("as in 1250,50")
+        );
+        assert!(
+            number("12x", "acr", true, false)
+                .unwrap_err()
+                .contains("as in 1250.50")
+        );
         assert!(
             number("1.234", "acr", true, true)
                 .unwrap_err()
