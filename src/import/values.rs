@@ -354,6 +354,7 @@ mod tests {
             number("12,5", "acr", true, true).unwrap().to_string(),
             "12.5"
         );
+        assert!(number("12,5x", "acr", true, false).is_err());
         assert!(
             number("12,5x", "acr", true, true)
                 .unwrap_err()
