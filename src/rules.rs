@@ -183,20 +183,18 @@ impl Associations {
 /// ("CSP Tier 1" and "csp-tier1"). Compared without allocating: a big history looks up an
 /// association per tenant.
 pub fn loosely_equal(a: &str, b: &str) -> bool {
-    fn loose(s: &str) -> impl Iterator<Item = char> + '_ {
-        s.chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '_'))
-            .flat_map(char::to_lowercase)
-    }
     loose(a).eq(loose(b))
 }
 
 /// A name as [`loosely_equal`] compares it, for use as a key.
 pub fn loose_key(s: &str) -> String {
+    loose(s).collect()
+}
+
+fn loose(s: &str) -> impl Iterator<Item = char> + '_ {
     s.chars()
         .filter(|c| !matches!(c, ' ' | '-' | '_'))
         .flat_map(char::to_lowercase)
-        .collect()
 }
 
 /// What counts as Security usage in Partner Center's downloads (`pcsim import`). Names
@@ -841,14 +839,17 @@ impl Ruleset {
             .map(|i| &self.certifications[i])
     }
 
+    /// The certification `text` names: its code, name or an alias, ignoring case, spaces,
+    /// hyphens and underscores (as the catalog keeps them apart), so that a scenario and a
+    /// training download read `AZ 500` alike.
     pub fn certification_index(&self, text: &str) -> Option<usize> {
         let t = text.trim();
         self.certifications.iter().position(|c| {
-            c.code().is_some_and(|code| code.eq_ignore_ascii_case(t))
-                || c.name().eq_ignore_ascii_case(t)
-                || c.aliases
-                    .iter()
-                    .any(|a| a.get_ref().eq_ignore_ascii_case(t))
+            c.code()
+                .into_iter()
+                .chain([c.name()])
+                .chain(c.aliases.iter().map(|a| a.get_ref().as_str()))
+                .any(|n| loosely_equal(n, t))
         })
     }
 
@@ -864,6 +865,17 @@ impl Ruleset {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_certification_is_named_as_the_import_matches_it() {
+        let r = Ruleset::built_in();
+        let az500 = r.certification_index("AZ-500");
+        assert!(az500.is_some());
+        for written in ["az 500", "az500", " Az_500 "] {
+            assert_eq!(r.certification_index(written), az500, "{written}");
+        }
+        assert_eq!(r.certification_index("AZ-5000"), None);
+    }
     use rust_decimal_macros::dec;
 
     fn band(toml_text: &str) -> Result<Band, toml::de::Error> {

@@ -10,7 +10,7 @@ use super::columns::{Field, headings, locate, missing};
 use super::download::{Download, text};
 use super::values::{self, DateEvidence, DateOrder};
 use crate::error::{Error, Result, csv_error};
-use crate::rules::{Ruleset, loosely_equal};
+use crate::rules::Ruleset;
 use crate::scenario::history::ReadProgress;
 use crate::scenario::import::line_of;
 
@@ -104,14 +104,10 @@ pub fn certification_of(rules: &Ruleset, title: &str) -> Option<usize> {
             .map(|_| t[prefix.len()..].trim())
     };
     let short = strip("microsoft certified:").unwrap_or(t);
-    let named = |c: &crate::rules::Certification| {
-        c.code()
-            .into_iter()
-            .chain([c.name()])
-            .chain(c.aliases.iter().map(|a| a.get_ref().as_str()))
-            .any(|n| loosely_equal(n, short) || loosely_equal(n, t))
-    };
-    if let Some(i) = rules.certifications.iter().position(named) {
+    if let Some(i) = rules
+        .certification_index(short)
+        .or_else(|| rules.certification_index(t))
+    {
         return Some(i);
     }
     strip("exam ")?;
