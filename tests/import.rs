@@ -882,3 +882,37 @@ fn an_old_history_left_in_the_folder_is_said_and_inputs_are_never_written_over()
         "tenant,month,seats,active,acr\nOld,2026-01,1,1,1\n"
     );
 }
+
+#[test]
+fn a_long_list_of_titles_left_out_shows_the_first_six() {
+    // Eight exams the catalog does not hold, the first with three rows, the others one:
+    // the summary names the six with the most rows (ties as first met) and counts the
+    // rest; all ten rows (3 + 7) are counted.
+    let mut text = String::from("Email,TrainingTitle,TrainingType,TrainingCompletionDate\n");
+    for (k, rows) in [
+        (1, 3),
+        (2, 1),
+        (3, 1),
+        (4, 1),
+        (5, 1),
+        (6, 1),
+        (7, 1),
+        (8, 1),
+    ] {
+        for r in 0..rows {
+            text.push_str(&format!(
+                "p{r}@x,Exam XX-10{k}: Unknown,Certification,2025-01-01\n"
+            ));
+        }
+    }
+    let dir = folder(&[("training.csv", &text)]);
+    let summary = import_in(dir.path(), &["--training", "training.csv", "--out", "out"]);
+    let line = summary
+        .lines()
+        .find(|l| l.contains("not in the catalog"))
+        .unwrap_or_else(|| panic!("{summary}"));
+    assert!(line.contains(": 10 rows: "), "{line}");
+    assert!(line.contains("\"Exam XX-101: Unknown\" 3, "), "{line}");
+    assert!(line.ends_with("and 2 more"), "{line}");
+    assert!(!line.contains("XX-108"), "{line}");
+}

@@ -18,17 +18,17 @@ fn n(count: impl Into<u64>, one: &str, many: &str) -> String {
     )
 }
 
-/// The names left out for one reason, most rows first: "Virtual Machines 200, Storage
-/// 80 and 3 more".
-fn names(skipped: &[&Skipped]) -> String {
+/// Names and their rows, most rows first as given, the first few of them: "Virtual
+/// Machines 200, Storage 80 and 3 more" (JSON lists them all).
+fn listed<'a>(items: impl ExactSizeIterator<Item = (&'a str, u64)>) -> String {
     const SHOWN: usize = 6;
-    let mut parts: Vec<String> = skipped
-        .iter()
+    let len = items.len();
+    let mut parts: Vec<String> = items
         .take(SHOWN)
-        .map(|s| format!("{} {}", quoted(&s.name), grouped(&s.rows.to_string())))
+        .map(|(name, rows)| format!("{} {}", quoted(name), grouped(&rows.to_string())))
         .collect();
-    if skipped.len() > SHOWN {
-        parts.push(format!("and {} more", skipped.len() - SHOWN));
+    if len > SHOWN {
+        parts.push(format!("and {} more", len - SHOWN));
     }
     parts.join(", ")
 }
@@ -69,7 +69,7 @@ fn kind(out: &mut String, k: &KindSummary) {
             "  left out, {}: {}: {}",
             reason.describe(k.kind),
             n(rows, "row", "rows"),
-            names(&of)
+            listed(of.iter().map(|s| (s.name.as_str(), s.rows)))
         );
     }
 }
@@ -80,15 +80,11 @@ fn left_out(out: &mut String, why: &str, list: &[Unknown]) {
         return;
     }
     let rows: u64 = list.iter().map(|u| u.rows).sum();
-    let each: Vec<String> = list
-        .iter()
-        .map(|u| format!("{} {}", quoted(&u.title), grouped(&u.rows.to_string())))
-        .collect();
     let _ = writeln!(
         out,
         "  left out, {why}: {}: {}",
         n(rows, "row", "rows"),
-        each.join(", ")
+        listed(list.iter().map(|u| (u.title.as_str(), u.rows)))
     );
 }
 
