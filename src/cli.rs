@@ -406,8 +406,15 @@ pub enum SummaryFormat {
 
 /// `--as-of`: a day, `YYYY-MM-DD`.
 fn day(text: &str) -> std::result::Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("`{text}` is not a day: write YYYY-MM-DD, as in 2026-11-30"))
+    use chrono::Datelike;
+    let d = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a day: write YYYY-MM-DD, as in 2026-11-30"))?;
+    match Month::new(d.year(), d.month()) {
+        Some(_) => Ok(d),
+        None => Err(format!(
+            "`{text}` is outside the years pcsim plans for, 1900 to 9999: is the year mistyped?"
+        )),
+    }
 }
 
 /// A path named on the command line.

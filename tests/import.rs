@@ -916,3 +916,32 @@ fn a_long_list_of_titles_left_out_shows_the_first_six() {
     assert!(line.ends_with("and 2 more"), "{line}");
     assert!(!line.contains("XX-108"), "{line}");
 }
+
+#[test]
+fn an_as_of_day_outside_the_plannable_years_is_refused() {
+    let dir = folder(&[(
+        "training.csv",
+        "Email,TrainingTitle,TrainingCompletionDate\nana@x,Exam SC-200: X,2025-01-01\n",
+    )]);
+    let out = pcsim()
+        .current_dir(dir.path())
+        .args([
+            "import",
+            "--training",
+            "training.csv",
+            "--as-of",
+            "0001-01-01",
+        ])
+        .args(["--out", "out"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(
+        err.contains("outside the years pcsim plans for, 1900 to 9999"),
+        "{err}"
+    );
+    assert!(!dir.path().join("out").exists());
+}
