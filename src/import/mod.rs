@@ -106,18 +106,13 @@ pub fn import(request: &Request, rules: &Ruleset, progress: &ReadProgress) -> Re
         let made = usage::history(parts, &names, &lists)?;
         summary.usage = made.kinds;
         summary.warnings.extend(made.warnings);
-        if let Some(h) = &made.history
-            && h.tenants == 0
-        {
-            summary
+        match &made.history {
+            Some(h) if h.tenants == 0 => summary
                 .warnings
-                .push("no tenant has usage that counts, so no history.csv was written".into());
+                .push("no tenant has usage that counts, so no history.csv was written".into()),
+            Some(_) => history = Some(made.csv),
+            None => {}
         }
-        history = made
-            .history
-            .as_ref()
-            .filter(|h| h.tenants > 0)
-            .map(|_| made.csv);
         summary.history = made.history;
     }
     let mut people = None;
