@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::support::{failure, folder, pcsim, repo_file, stdout};
+use crate::support::{failure, folder, pcsim, repo_file, stdout, usage_error};
 
 const DATA: &str = "tests/data/partner_center";
 
@@ -923,22 +923,15 @@ fn an_as_of_day_outside_the_plannable_years_is_refused() {
         "training.csv",
         "Email,TrainingTitle,TrainingCompletionDate\nana@x,Exam SC-200: X,2025-01-01\n",
     )]);
-    let out = pcsim()
-        .current_dir(dir.path())
-        .args([
-            "import",
-            "--training",
-            "training.csv",
-            "--as-of",
-            "0001-01-01",
-        ])
-        .args(["--out", "out"])
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(out).unwrap();
+    let err = usage_error(pcsim().current_dir(dir.path()).args([
+        "import",
+        "--training",
+        "training.csv",
+        "--as-of",
+        "0001-01-01",
+        "--out",
+        "out",
+    ]));
     assert!(
         err.contains("outside the years pcsim plans for, 1900 to 9999"),
         "{err}"

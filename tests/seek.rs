@@ -11,7 +11,7 @@ use pcsim::simulate::{Bases, MonthScore, simulate};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use crate::support::{certified_team, failure, folder, pcsim, stdout};
+use crate::support::{certified_team, failure, folder, pcsim, stdout, usage_error};
 
 fn month(s: &str) -> Month {
     s.parse().unwrap()
@@ -680,21 +680,14 @@ fn with_several_months_an_option_adds_where_it_is_needed() {
         }
     }
     // A cost past the limit is refused, not added up until it overflows.
-    let out = pcsim()
-        .args([
-            "seek",
-            "scenarios/options.toml",
-            "--in",
-            "2027-11",
-            "--cost",
-            "SMB win=9000000000000000000000000000",
-        ])
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(out).unwrap();
+    let err = usage_error(pcsim().args([
+        "seek",
+        "scenarios/options.toml",
+        "--in",
+        "2027-11",
+        "--cost",
+        "SMB win=9000000000000000000000000000",
+    ]));
     assert!(err.contains("is too large: at most 1,000,000,000"), "{err}");
 }
 

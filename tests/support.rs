@@ -107,6 +107,13 @@ pub fn failure(command: &mut Command) -> String {
     String::from_utf8(out).unwrap()
 }
 
+/// Runs `command`, which must be refused as a wrong command line (exit 2), and returns
+/// its standard error.
+pub fn usage_error(command: &mut Command) -> String {
+    let out = command.assert().code(2).get_output().stderr.clone();
+    String::from_utf8(out).unwrap()
+}
+
 /// `[[people]]` of a partner whose steps 1 and 2 are full on both paths: Ana, Ben and
 /// Cara hold a step 1, 2 and 3 certification each since 2023; Dev holds SC-100, with
 /// `dev` added to that entry's keys (such as `, probability = 0.5`). Four step-3 people:
